@@ -1,0 +1,2 @@
+// Placeholder entry point: the System.CommandLine verbs are wired in Commands/.
+return 0;
