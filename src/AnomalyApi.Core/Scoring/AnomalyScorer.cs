@@ -1,0 +1,186 @@
+using System.Security.Cryptography;
+using AnomalyApi.Core.Configuration;
+using AnomalyApi.Core.Normalization;
+using Microsoft.ML.OnnxRuntime;
+
+namespace AnomalyApi.Core.Scoring;
+
+/// <summary>
+/// Scores rows of raw telemetry with an ONNX autoencoder: normalise, reconstruct, RMSE, label.
+/// </summary>
+/// <remarks>
+/// Pooling design. One <see cref="InferenceSession"/> per model: it is expensive to create and
+/// <c>Run</c> is safe to call from many threads at once, so a pool of sessions would only multiply the
+/// weights and the arenas. What is pooled is per-call state: pinned input/output buffers and the OrtValues
+/// over them (<see cref="ScoringWorkspace"/>), one per concurrent caller and input shape, so a call
+/// allocates its result and nothing else. Rows go through in chunks whose sizes are powers of two up to
+/// <see cref="ScorerOptions.MaxChunkRows"/>, which keeps the set of shapes ONNX Runtime sees, and so its
+/// arena, bounded. This type is thread-safe.
+/// </remarks>
+public sealed class AnomalyScorer : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly SessionOptions _sessionOptions;
+    private readonly RunOptions _runOptions = new();
+    private readonly WorkspacePool _workspaces;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+
+    private AnomalyScorer(ModelConfig config, ModelInfo info, InferenceSession session, SessionOptions sessionOptions, int maxChunkRows)
+    {
+        Config = config;
+        Info = info;
+        Normalizer = new MinMaxNormalizer(config.Normalization);
+        _session = session;
+        _sessionOptions = sessionOptions;
+        _inputNames = [config.InputName];
+        _outputNames = [config.OutputName];
+        _workspaces = new WorkspacePool(maxChunkRows, config.FeatureCount, config.FeatureCount);
+    }
+
+    /// <summary>The validated model_config.json.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>Where the model came from and what it is.</summary>
+    public ModelInfo Info { get; }
+
+    /// <summary>The normaliser built from the config.</summary>
+    public MinMaxNormalizer Normalizer { get; }
+
+    /// <summary>Features per row.</summary>
+    public int FeatureCount => Config.FeatureCount;
+
+    /// <summary>
+    /// Loads a model and checks the ONNX file against its config.
+    /// </summary>
+    /// <exception cref="ModelLoadException">Either file is missing, corrupt, or they disagree.</exception>
+    public static AnomalyScorer Load(string onnxPath, string configPath, ScorerOptions? options = null)
+    {
+        options ??= new ScorerOptions();
+        var config = ModelConfigReader.Read(configPath);
+
+        byte[] onnxBytes;
+        try
+        {
+            onnxBytes = File.ReadAllBytes(onnxPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException(onnxPath, "(file)", $"cannot be read: {ex.Message}", ex);
+        }
+
+        var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(onnxBytes, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            sessionOptions.Dispose();
+            throw new ModelLoadException(onnxPath, "(onnx)", $"is not a model ONNX Runtime can load: {ex.Message}", ex);
+        }
+
+        try
+        {
+            OnnxContract.Check(session, config, onnxPath);
+            var info = new ModelInfo(
+                Path.GetFullPath(onnxPath),
+                Path.GetFullPath(configPath),
+                Convert.ToHexStringLower(SHA256.HashData(onnxBytes)),
+                Opset: null, // filled in once the ONNX schema lives in Core
+                DateTimeOffset.UtcNow);
+            return new AnomalyScorer(config, info, session, sessionOptions, options.MaxChunkRows);
+        }
+        catch
+        {
+            session.Dispose();
+            sessionOptions.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Scores <paramref name="rawRows"/>: one or more rows of raw (un-normalised) values, row-major, in
+    /// the config's feature order.
+    /// </summary>
+    public ScoredBatch Score(ReadOnlySpan<float> rawRows)
+    {
+        var features = FeatureCount;
+        if (rawRows.Length == 0 || rawRows.Length % features != 0)
+        {
+            throw new ArgumentException($"expected one or more rows of {features} values, got {rawRows.Length} values", nameof(rawRows));
+        }
+
+        var rows = rawRows.Length / features;
+        var result = new ScoredBatch(rows, Config.Features, Config.Threshold);
+        for (var start = 0; start < rows; start += _workspaces.MaxRows)
+        {
+            var count = Math.Min(_workspaces.MaxRows, rows - start);
+            ScoreChunk(rawRows.Slice(start * features, count * features), start, count, result);
+        }
+        return result;
+    }
+
+    /// <summary>Runs one row through the model so the first real request does not pay for lazy initialisation.</summary>
+    public void WarmUp()
+    {
+        var midRange = new float[FeatureCount];
+        for (var i = 0; i < midRange.Length; i++)
+        {
+            midRange[i] = (float)((Config.Normalization.Min[i] + Config.Normalization.Max[i]) / 2);
+        }
+        var scored = Score(midRange);
+        if (!double.IsFinite(scored.Rmse[0]))
+        {
+            throw new ModelLoadException(Info.OnnxPath, "(warm-up)", $"scoring a mid-range row gave a non-finite RMSE ({scored.Rmse[0]})");
+        }
+    }
+
+    private void ScoreChunk(ReadOnlySpan<float> raw, int firstRow, int rows, ScoredBatch result)
+    {
+        var features = FeatureCount;
+        var workspace = _workspaces.Rent(rows);
+        try
+        {
+            var input = workspace.Input.AsSpan(0, rows * features);
+            Normalizer.Normalize(raw, input);
+            // Padding rows (when the workspace is larger than the chunk) keep whatever they held: rows are
+            // independent in this network, and their outputs are never read.
+            _session.Run(_runOptions, _inputNames, workspace.Inputs, _outputNames, workspace.Outputs);
+
+            var offset = firstRow * features;
+            input.CopyTo(result.Normalized.AsSpan(offset));
+            workspace.Output.AsSpan(0, rows * features).CopyTo(result.Reconstruction.AsSpan(offset));
+            for (var row = 0; row < rows; row++)
+            {
+                var at = offset + row * features;
+                var rmse = ReconstructionError.Rmse(
+                    result.Normalized.AsSpan(at, features),
+                    result.Reconstruction.AsSpan(at, features),
+                    result.SquaredErrors.AsSpan(at, features));
+                result.Rmse[firstRow + row] = rmse;
+                result.IsAnomaly[firstRow + row] = rmse > Config.Threshold;
+            }
+        }
+        finally
+        {
+            _workspaces.Return(workspace);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _workspaces.Dispose();
+        _session.Dispose();
+        _sessionOptions.Dispose();
+        _runOptions.Dispose();
+    }
+}
