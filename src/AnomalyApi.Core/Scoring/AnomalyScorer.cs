@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using AnomalyApi.Core.Configuration;
 using AnomalyApi.Core.Normalization;
+using AnomalyApi.Core.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace AnomalyApi.Core.Scoring;
@@ -94,7 +95,7 @@ public sealed class AnomalyScorer : IDisposable
                 Path.GetFullPath(onnxPath),
                 Path.GetFullPath(configPath),
                 Convert.ToHexStringLower(SHA256.HashData(onnxBytes)),
-                Opset: null, // filled in once the ONNX schema lives in Core
+                OnnxOpset.TryRead(onnxBytes),
                 DateTimeOffset.UtcNow);
             return new AnomalyScorer(config, info, session, sessionOptions, options.MaxChunkRows);
         }
