@@ -1,2 +1,4 @@
-// Placeholder entry point: the System.CommandLine verbs are wired in Commands/.
-return 0;
+using AnomalyApi.Trainer.Commands;
+
+// anomaly-trainer: synth | train | evaluate. Exit codes are in ExitCodes.
+return await TrainerCli.Create().Parse(args).InvokeAsync();

@@ -20,12 +20,6 @@ public static class SynthCommand
         {
             cpus, rows, seed, interval, anomalies, output,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(cpus) < 1) result.AddError("--cpus must be at least 1");
-            if (result.GetValue(rows) < 1) result.AddError("--rows must be at least 1");
-            if (result.GetValue(interval) < 1) result.AddError("--interval-seconds must be at least 1");
-        });
         command.SetAction(parse =>
         {
             var options = new SynthOptions(
