@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The project's one test command (README "Run the tests"; .ci/run calls it).
+# On a machine with only the .NET SDK it installs the Debian packages the real-server tests need,
+# then runs every test project and prints one totals line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Real components the tests drive: headless Chromium + ChromeDriver for the Swagger UI test.
+packages=(chromium chromium-driver)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "== installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test AnomalyApi.sln -c Release 2>&1 | tee "$log" || status=$?
+
+# dotnet test prints one "Passed!/Failed! - Failed: F, Passed: P, Skipped: S" line per project; add them up.
+awk '/(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     }
+     END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
