@@ -14,7 +14,12 @@ namespace AnomalyApi.Core.Scoring;
 /// <c>Run</c> is safe to call from many threads at once, so a pool of sessions would only multiply the
 /// weights and the arenas. What is pooled is per-call state: pinned input/output buffers and the OrtValues
 /// over them (<see cref="ScoringWorkspace"/>), one per concurrent caller and input shape, so a call
-/// allocates its result and nothing else. Rows go through in chunks whose sizes are powers of two up to
+/// allocates its result and nothing else.
+/// Measured (PoolingBenchmarks, BenchmarkDotNet medium job, 2-core machine) against creating the input
+/// OrtValue and letting ONNX Runtime allocate the output per call: one row 3.84 µs against 4.69 µs and
+/// 896 B against 1,104 B (the /predict hot path); 16 rows 9.2 µs against 8.4 µs; 256 rows 83 µs against
+/// 80 µs. A third variant (reused pinned input, output allocated by ONNX Runtime) ran 256 rows in 60 µs;
+/// why it beats both is not yet understood, so batches are where to look next. Rows go through in chunks whose sizes are powers of two up to
 /// <see cref="ScorerOptions.MaxChunkRows"/>, which keeps the set of shapes ONNX Runtime sees, and so its
 /// arena, bounded. This type is thread-safe.
 /// </remarks>
