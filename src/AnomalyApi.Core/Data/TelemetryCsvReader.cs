@@ -32,11 +32,11 @@ public sealed class TelemetryCsvReader : IDisposable
             DetectColumnCountChanges = false,
             TrimOptions = TrimOptions.Trim,
         });
-        if (!_parser.Read())
+        if (!ReadRecord(out var header))
         {
             throw new TelemetryCsvException(null, null, "the CSV is empty; a header row naming the features is required");
         }
-        _header = _parser.Record ?? [];
+        _header = header ?? [];
 
         var columnByName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < _header.Length; i++)
@@ -102,11 +102,10 @@ public sealed class TelemetryCsvReader : IDisposable
         string[]? record;
         do
         {
-            if (!_parser.Read())
+            if (!ReadRecord(out record))
             {
                 return false;
             }
-            record = _parser.Record;
         }
         // Blank lines (a trailing newline, say) are not rows.
         while (record is null || (record.Length == 1 && record[0].Length == 0));
@@ -130,6 +129,26 @@ public sealed class TelemetryCsvReader : IDisposable
             id = _idColumns.Length == 1 ? record[_idColumns[0]] : string.Join(',', _idColumns.Select(c => record[c]));
         }
         return true;
+    }
+
+    /// <summary>Advances the parser, turning its malformed-CSV errors (a stray quote) into ours, with the row.</summary>
+    private bool ReadRecord(out string[]? record)
+    {
+        try
+        {
+            // CsvHelper parses fields lazily, so a bad field can throw from Record as well as from Read.
+            var read = _parser.Read();
+            record = read ? _parser.Record : null;
+            return read;
+        }
+        catch (CsvHelperException ex)
+        {
+            // Row 0 is the header; RowNumber counts the data rows read before this one.
+            int? row = _header is null ? null : RowNumber + 1;
+            throw new TelemetryCsvException(row, null, ex is BadDataException bad
+                ? $"is not well-formed CSV: a quote is misplaced in '{Truncate(bad.Field)}' (quote a whole cell, and double any quote inside it)"
+                : $"is not well-formed CSV: {ex.Message.Split('\n', 2)[0].Trim()}");
+        }
     }
 
     /// <summary>Reads every remaining row into memory: for training and evaluation files.</summary>

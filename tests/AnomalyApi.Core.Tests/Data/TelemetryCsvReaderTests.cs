@@ -94,6 +94,15 @@ public class TelemetryCsvReaderTests
     }
 
     [Fact]
+    public void ReadAll_WithStrayQuote_SaysTheRowIsNotWellFormed()
+    {
+        var error = Reject("a,b\n1,2\n3,4\"x\"\n");
+
+        Assert.Equal(2, error.Row);
+        Assert.StartsWith("row 2: is not well-formed CSV", error.Message);
+    }
+
+    [Fact]
     public void ReadAll_WithBadLabel_NamesTheLabelColumn()
     {
         var error = Reject("a,b,label\n1,2,yes\n", label: "label");
