@@ -1,3 +1,20 @@
+using AnomalyApi.Extensions;
+using AnomalyApi.OpenApi;
+using Prometheus;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddAnomalyApi();            // options, model, scoring, validators, JSON, problem details, health, Swagger, proxies
+
 var app = builder.Build();
-app.Run();
+app.UseForwardedHeaders();          // X-Forwarded-For/Proto/Prefix from trusted proxies (loopback by default)
+app.UseProxyPathBase();             // or the PathBase setting, for proxies that send no prefix header
+app.UseExceptionHandler();          // the unexpected becomes a 500 problem, logged once
+app.UseStatusCodePages();           // bare 404/405s get a problem body too
+app.UseRouting();                   // after the path base is settled, so /anomaly/predict routes as /predict
+app.UseHttpMetrics();               // http_request_duration_seconds histograms per endpoint
+app.UseAnomalySwagger();            // /swagger, with examples from the loaded model
+app.MapAnomalyApi();                // /predict, /predict/batch, /predict/csv, /model, /health/live, /health/ready
+app.MapMetrics();                   // /metrics for Prometheus
+
+// Loads the model first: a bad model or setting exits non-zero with one log line naming the file or key.
+return await app.RunAnomalyApiAsync();

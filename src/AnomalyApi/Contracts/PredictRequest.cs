@@ -1,0 +1,40 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+using AnomalyApi.Http;
+
+namespace AnomalyApi.Contracts;
+
+/// <summary>
+/// POST /predict: one row of raw (un-normalized) values, either as <c>features</c> in the model's order (with an
+/// optional <c>featureNames</c> stating that order) or as a <c>values</c> map naming every feature once.
+/// </summary>
+/// <param name="Features">The values in the model's feature order.</param>
+/// <param name="Values">The values by feature name, every model feature exactly once.</param>
+/// <param name="FeatureNames">With <c>features</c>: the order the caller used; it must be the model's.</param>
+public sealed record PredictRequest(float[]? Features, Dictionary<string, float>? Values, string[]? FeatureNames)
+    : IBindableFromHttpContext<PredictRequest>, IBoundRequest
+{
+    [JsonIgnore]
+    public RequestProblem? BindingProblem { get; private init; }
+
+    public static async ValueTask<PredictRequest?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        var (value, problem) = await RequestBody.ReadJsonAsync(context, RequestJson.PredictRequest);
+        return value ?? new PredictRequest(null, null, null) { BindingProblem = problem };
+    }
+}
+
+/// <summary>POST /predict/batch: rows as arrays in the model's order, or as objects naming each feature.</summary>
+/// <param name="Instances">The rows to score together.</param>
+public sealed record BatchPredictRequest(IReadOnlyList<FeatureRow>? Instances)
+    : IBindableFromHttpContext<BatchPredictRequest>, IBoundRequest
+{
+    [JsonIgnore]
+    public RequestProblem? BindingProblem { get; private init; }
+
+    public static async ValueTask<BatchPredictRequest?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        var (value, problem) = await RequestBody.ReadJsonAsync(context, RequestJson.BatchPredictRequest);
+        return value ?? new BatchPredictRequest((IReadOnlyList<FeatureRow>?)null) { BindingProblem = problem };
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using AnomalyApi.Contracts;
+using AnomalyApi.Core.Scoring;
+using AnomalyApi.Http;
+using AnomalyApi.Model;
+using AnomalyApi.Scoring;
+using AnomalyApi.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace AnomalyApi.Endpoints;
+
+/// <summary>POST /predict, /predict/batch and /predict/csv: raw telemetry in, anomaly scores out.</summary>
+public static class PredictEndpoints
+{
+    /// <summary>Rows scored and flushed at a time when /predict/csv streams NDJSON.</summary>
+    public const int StreamChunkRows = 256;
+
+    public static RouteGroupBuilder MapPredictEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/predict")
+            .WithTags("Predict")
+            .RequireModel()
+            .WithRequestValidation()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("", Predict)
+            .WithName("Predict")
+            .WithSummary("Score one row of raw telemetry")
+            .WithDescription("Send `features` (raw values in the model's order, optionally with `featureNames` stating that order) " +
+                "or `values` (every model feature by name, once). GET /model lists the features.")
+            .Accepts<PredictRequest>("application/json");
+
+        group.MapPost("/batch", PredictBatch)
+            .WithName("PredictBatch")
+            .WithSummary("Score a batch of rows together")
+            .WithDescription("`instances` holds rows as arrays in the model's order or as objects naming every feature; " +
+                "at most Scoring:MaxBatchSize rows (more is a 413).")
+            .Accepts<BatchPredictRequest>("application/json");
+
+        group.MapPost("/csv", PredictCsv)
+            .WithName("PredictCsv")
+            .WithSummary("Score the rows of a CSV file")
+            .WithDescription("A header row names the columns; the model's features may stand in any order, and other columns " +
+                "(a timestamp, say) come back as each row's `id`. With `Accept: application/x-ndjson` the results stream, one JSON line per row. " +
+                "The whole file is validated before any result is written.")
+            .Accepts<string>(CsvBatch.ContentType);
+
+        return group;
+    }
+
+    public static Results<Ok<PredictionResult>, ValidationProblem, ProblemHttpResult> Predict(
+        PredictRequest request, HttpContext context, PredictionService predictions, ModelProvider model)
+    {
+        predictions.RecordParse(context);
+        var row = request.Features ?? ToModelOrder(request.Values!, model);
+        var scored = predictions.Score(row);
+        predictions.RecordBatchSize(1);
+        if (PredictionService.FirstNonFiniteRow(scored) is not null)
+        {
+            return NonFinite(request.Features is null ? "values" : "features");
+        }
+        var respondStart = Stopwatch.GetTimestamp();
+        var result = predictions.ToResult(scored, 0);
+        predictions.RecordRespond(respondStart);
+        return TypedResults.Ok(result);
+    }
+
+    public static Results<Ok<BatchPredictionResponse>, ValidationProblem, ProblemHttpResult> PredictBatch(
+        BatchPredictRequest request, HttpContext context, PredictionService predictions, ModelProvider model)
+    {
+        predictions.RecordParse(context);
+        var instances = request.Instances!;
+        var features = model.Scorer.FeatureCount;
+        var rows = new float[instances.Count * features];
+        for (var i = 0; i < instances.Count; i++)
+        {
+            var target = rows.AsSpan(i * features, features);
+            if (instances[i].Ordered is { } ordered)
+            {
+                ordered.CopyTo(target);
+            }
+            else
+            {
+                ToModelOrder(instances[i].Named!, model, target);
+            }
+        }
+        var scored = predictions.Score(rows);
+        predictions.RecordBatchSize(instances.Count);
+        if (PredictionService.FirstNonFiniteRow(scored) is { } bad)
+        {
+            return NonFinite($"instances[{bad}]");
+        }
+        var respondStart = Stopwatch.GetTimestamp();
+        var response = predictions.ToResponse(scored);
+        predictions.RecordRespond(respondStart);
+        return TypedResults.Ok(response);
+    }
+
+    public static Results<Ok<BatchPredictionResponse>, NdjsonResult, ValidationProblem, ProblemHttpResult> PredictCsv(
+        CsvBatch csv, HttpContext context, PredictionService predictions)
+    {
+        predictions.RecordParse(context);
+        predictions.RecordBatchSize(csv.Rows);
+        if (WantsNdjson(context.Request))
+        {
+            return new NdjsonResult(csv, predictions, StreamChunkRows);
+        }
+        var scored = predictions.Score(csv.Values);
+        if (PredictionService.FirstNonFiniteRow(scored) is { } bad)
+        {
+            return NonFinite(CsvBatch.Field(bad + 1, null));
+        }
+        var respondStart = Stopwatch.GetTimestamp();
+        var response = predictions.ToResponse(scored, csv.Ids);
+        predictions.RecordRespond(respondStart);
+        return TypedResults.Ok(response);
+    }
+
+    private static float[] ToModelOrder(IEnumerable<KeyValuePair<string, float>> values, ModelProvider model)
+    {
+        var row = new float[model.Scorer.FeatureCount];
+        ToModelOrder(values, model, row);
+        return row;
+    }
+
+    // The validator has checked that every feature is named exactly once.
+    private static void ToModelOrder(IEnumerable<KeyValuePair<string, float>> values, ModelProvider model, Span<float> row)
+    {
+        foreach (var (name, value) in values)
+        {
+            row[model.FeatureIndex[name]] = value;
+        }
+    }
+
+    private static bool WantsNdjson(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(static accept =>
+            accept.MediaType.Equals(NdjsonResult.ContentType, StringComparison.OrdinalIgnoreCase) && accept.Quality is not 0);
+
+    private static ValidationProblem NonFinite(string field) => TypedResults.ValidationProblem(
+        new Dictionary<string, string[]>
+        {
+            [field] = ["scores to a non-finite RMSE: its values lie too far outside the training range for float32 arithmetic"],
+        },
+        title: "The request is invalid.");
+}

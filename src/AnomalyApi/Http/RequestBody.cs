@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using AnomalyApi.Contracts.Json;
+using AnomalyApi.Scoring;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace AnomalyApi.Http;
+
+/// <summary>
+/// Reads request bodies for the binders, turning every client mistake into a <see cref="RequestProblem"/> instead
+/// of an exception: wrong content type (415), too large (413, by Content-Length or while reading), empty or
+/// malformed (400 naming the JSON path). Reading the body here rather than through the framework's JSON binding
+/// keeps those answers consistent and keeps JSON errors from ever surfacing as a 500.
+/// </summary>
+internal static class RequestBody
+{
+    public static async ValueTask<(T? Value, RequestProblem? Problem)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        ParseTiming.Start(context);
+        if (!context.Request.HasJsonContentType())
+        {
+            return (null, RequestProblem.UnsupportedMediaType(context.Request.ContentType, "application/json"));
+        }
+        var (body, problem) = await ReadBytesAsync(context);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return (null, RequestProblem.BadRequest(JsonPaths.Body, "is empty; a JSON object is required"));
+        }
+        try
+        {
+            var value = JsonSerializer.Deserialize(body.Span, typeInfo);
+            return value is null
+                ? (null, RequestProblem.BadRequest(JsonPaths.Body, "must be a JSON object, not null"))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var (field, message) = JsonPaths.Describe(ex);
+            return (null, RequestProblem.BadRequest(field, message));
+        }
+    }
+
+    /// <summary>The body as bytes, within Scoring:MaxRequestBodyBytes.</summary>
+    public static async ValueTask<(ReadOnlyMemory<byte> Body, RequestProblem? Problem)> ReadBytesAsync(HttpContext context)
+    {
+        var limit = context.RequestServices.GetRequiredService<IOptions<ScoringOptions>>().Value.MaxRequestBodyBytes;
+        var request = context.Request;
+        if (request.ContentLength > limit)
+        {
+            return (default, TooLarge(limit));
+        }
+        // Kestrel then enforces the same limit on chunked bodies; the count below covers servers that do not.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1);
+        try
+        {
+            while (true)
+            {
+                var memory = buffer.GetMemory(16 * 1024);
+                var read = await request.Body.ReadAsync(memory, context.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+                buffer.Advance(read);
+                if (buffer.WrittenCount > limit)
+                {
+                    return (default, TooLarge(limit));
+                }
+            }
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own verdicts on the body: over its limit (413), a broken chunked encoding (400), …
+            return (default, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge(limit)
+                : RequestProblem.BadRequest(JsonPaths.Body, ex.Message));
+        }
+        return (buffer.WrittenMemory, null);
+    }
+
+    private static RequestProblem TooLarge(long limit) =>
+        RequestProblem.TooLarge(JsonPaths.Body, $"is larger than {limit} bytes (Scoring:MaxRequestBodyBytes)");
+}

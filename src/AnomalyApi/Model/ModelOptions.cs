@@ -1,0 +1,20 @@
+namespace AnomalyApi.Model;
+
+/// <summary>Where the served model lives: <c>Model:Directory</c>, or both <c>Model:OnnxPath</c> and <c>Model:ConfigPath</c>.</summary>
+public sealed class ModelOptions
+{
+    public const string SectionName = "Model";
+
+    public const string OnnxFileName = "autoencoder.onnx";
+
+    public const string ConfigFileName = "model_config.json";
+
+    /// <summary>Holds autoencoder.onnx and model_config.json; relative to the content root, then the app's base directory.</summary>
+    public string Directory { get; set; } = "models";
+
+    /// <summary>Overrides the directory: the ONNX file to serve.</summary>
+    public string? OnnxPath { get; set; }
+
+    /// <summary>Overrides the directory: the model_config.json to serve.</summary>
+    public string? ConfigPath { get; set; }
+}

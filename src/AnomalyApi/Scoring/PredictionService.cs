@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using AnomalyApi.Contracts;
+using AnomalyApi.Core.Scoring;
+using AnomalyApi.Http;
+using AnomalyApi.Model;
+using AnomalyApi.Observability;
+using Microsoft.Extensions.Options;
+
+namespace AnomalyApi.Scoring;
+
+/// <summary>
+/// Scores rows with the shared scorer for the endpoints, records the scoring metrics, and shapes the results.
+/// </summary>
+public sealed class PredictionService(ModelProvider model, IOptions<ScoringOptions> options)
+{
+    private ScoringMetrics? _metrics;
+
+    private int TopFeatureCount => options.Value.TopFeatures;
+
+    // Built on first use: the labels need the loaded model's name and features. A race builds two equal instances.
+    private ScoringMetrics Metrics => _metrics ??= new ScoringMetrics(
+        model.Scorer.Config.ModelName, model.Scorer.Config.Features, AnomalyMetrics.ApiSource);
+
+    /// <summary>Records how long binding and validation took for this request (the parse stage).</summary>
+    public void RecordParse(HttpContext context)
+    {
+        if (ParseTiming.ElapsedSeconds(context) is { } seconds)
+        {
+            Metrics.ObserveParse(seconds);
+        }
+    }
+
+    public void RecordBatchSize(int rows) => Metrics.ObserveBatchSize(rows);
+
+    public void RecordRespond(double seconds) => Metrics.ObserveRespond(seconds);
+
+    public void RecordRespond(long startTimestamp) => RecordRespond(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
+
+    /// <summary>
+    /// The first row whose score or reconstruction is not finite, or null. JSON cannot carry those numbers; with
+    /// clip off, raw values far outside the training range can overflow float32 inside the network.
+    /// </summary>
+    public static int? FirstNonFiniteRow(ScoredBatch batch)
+    {
+        for (var row = 0; row < batch.Rows; row++)
+        {
+            if (!double.IsFinite(batch.Rmse[row]) || !AllFinite(batch.ReconstructionRow(row)))
+            {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Scores raw rows (row-major, model order) in one call to the scorer, and records the metrics.</summary>
+    public ScoredBatch Score(ReadOnlySpan<float> rawRows)
+    {
+        var scorer = model.Scorer;
+        var start = Stopwatch.GetTimestamp();
+        var batch = scorer.Score(rawRows);
+        Metrics.ObserveScore(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        Metrics.RecordScores(batch);
+        Metrics.RecordOutOfRange(rawRows, scorer.Normalizer);
+        return batch;
+    }
+
+    public PredictionResult ToResult(ScoredBatch batch, int row, string? id = null) => new(
+        id,
+        batch.Rmse[row],
+        batch.IsAnomaly[row],
+        batch.Threshold,
+        batch.ReconstructionRow(row).ToArray(),
+        [.. batch.TopFeatures(row, TopFeatureCount).Select(static f => new TopFeature(f.Name, f.Error))]);
+
+    public BatchPredictionResponse ToResponse(ScoredBatch batch, IReadOnlyList<string?>? ids = null)
+    {
+        var results = new PredictionResult[batch.Rows];
+        for (var row = 0; row < results.Length; row++)
+        {
+            results[row] = ToResult(batch, row, ids?[row]);
+        }
+        return new BatchPredictionResponse(results, batch.AnomalyCount);
+    }
+}
