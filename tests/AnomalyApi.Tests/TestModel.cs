@@ -62,21 +62,7 @@ public static class TestModel
     /// settles near what the autoencoder has learned. Random rows are nearly all anomalies, since real CPU modes sum
     /// to 1 and memory gauges move together.
     /// </summary>
-    public static float[] NormalRow()
-    {
-        var row = RowAt(0.5);
-        for (var i = 0; i < 20; i++)
-        {
-            var reconstruction = Score(row).ReconstructionRow(0);
-            for (var f = 0; f < row.Length; f++)
-            {
-                var min = Config.Normalization.Min[f];
-                var max = Config.Normalization.Max[f];
-                row[f] = (float)(min + (max - min) * Math.Clamp(reconstruction[f], 0, 1));
-            }
-        }
-        return row;
-    }
+    public static float[] NormalRow() => Scorer.TypicalRow();
 
     /// <summary>What Core's scorer says about <paramref name="rows"/>.</summary>
     public static ScoredBatch Score(params float[][] rows) => Scorer.Score(rows.SelectMany(r => r).ToArray());

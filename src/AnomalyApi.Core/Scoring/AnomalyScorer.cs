@@ -134,6 +134,27 @@ public sealed class AnomalyScorer : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// A row of raw values the model finds normal: start in the middle of every feature's training range and
+    /// feed the reconstruction back until it settles. Mid-range values alone are no normal row (the eight CPU
+    /// modes of a machine sum to 1; eight mid-range fractions do not), so examples and smoke tests use this.
+    /// </summary>
+    public float[] TypicalRow(int iterations = 20)
+    {
+        var normalization = Config.Normalization;
+        var row = new float[FeatureCount];
+        var normalized = Enumerable.Repeat(0.5f, FeatureCount).ToArray();
+        for (var i = 0; i <= iterations; i++)
+        {
+            for (var f = 0; f < row.Length; f++)
+            {
+                row[f] = (float)(normalization.Min[f] + (normalization.Max[f] - normalization.Min[f]) * Math.Clamp(normalized[f], 0, 1));
+            }
+            normalized = Score(row).Reconstruction;
+        }
+        return row;
+    }
+
     /// <summary>Runs one row through the model so the first real request does not pay for lazy initialisation.</summary>
     public void WarmUp()
     {

@@ -9,9 +9,10 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace AnomalyApi.OpenApi;
 
 /// <summary>
-/// Gives each request body a working example for every form it accepts, built from the loaded model: values in
-/// the middle of each feature's training range, so "Try it out" scores 200 on whatever model is served. The
-/// first example of each body is the one Swagger UI pre-fills.
+/// Gives each request body a working example for every form it accepts, built from the loaded model: a row the
+/// model finds normal (<see cref="Core.Scoring.AnomalyScorer.TypicalRow"/>), so "Try it out" scores 200 and
+/// not anomalous on whatever model is served, and for batches a second row a quarter up each feature's range,
+/// which usually is anomalous. The first example of each body is the one Swagger UI pre-fills.
 /// </summary>
 public sealed class RequestExamplesFilter(ModelProvider model) : IOperationFilter
 {
@@ -24,9 +25,7 @@ public sealed class RequestExamplesFilter(ModelProvider model) : IOperationFilte
         body.Required = true;
         var config = model.Scorer.Config;
         var features = config.Features;
-        var midRange = Enumerable.Range(0, features.Count)
-            .Select(i => (float)((config.Normalization.Min[i] + config.Normalization.Max[i]) / 2))
-            .ToArray();
+        var typical = model.Scorer.TypicalRow();
         // A second, slightly different row for the batch examples.
         var nearLow = Enumerable.Range(0, features.Count)
             .Select(i => (float)(config.Normalization.Min[i] + (config.Normalization.Max[i] - config.Normalization.Min[i]) / 4))
@@ -36,11 +35,11 @@ public sealed class RequestExamplesFilter(ModelProvider model) : IOperationFilte
         {
             case "Predict":
                 SetExamples(content, "application/json",
-                    ("features", "Raw values in the model's order", new JsonObject { ["features"] = Array(midRange) }),
-                    ("values", "Raw values by feature name", new JsonObject { ["values"] = Named(features, midRange) }),
+                    ("features", "Raw values in the model's order", new JsonObject { ["features"] = Array(typical) }),
+                    ("values", "Raw values by feature name", new JsonObject { ["values"] = Named(features, typical) }),
                     ("featuresWithNames", "Raw values with the order stated", new JsonObject
                     {
-                        ["features"] = Array(midRange),
+                        ["features"] = Array(typical),
                         ["featureNames"] = new JsonArray([.. features.Select(f => (JsonNode)JsonValue.Create(f))]),
                     }));
                 break;
@@ -48,11 +47,11 @@ public sealed class RequestExamplesFilter(ModelProvider model) : IOperationFilte
                 SetExamples(content, "application/json",
                     ("arrays", "Rows as arrays in the model's order", new JsonObject
                     {
-                        ["instances"] = new JsonArray(Array(midRange), Array(nearLow)),
+                        ["instances"] = new JsonArray(Array(typical), Array(nearLow)),
                     }),
                     ("objects", "Rows as objects naming every feature", new JsonObject
                     {
-                        ["instances"] = new JsonArray(Named(features, midRange), Named(features, nearLow)),
+                        ["instances"] = new JsonArray(Named(features, typical), Named(features, nearLow)),
                     }));
                 break;
             case "PredictCsv":
@@ -66,7 +65,7 @@ public sealed class RequestExamplesFilter(ModelProvider model) : IOperationFilte
                 }
                 SetExamples(content, CsvBatch.ContentType,
                     ("csv", "A header naming the features, plus a timestamp column carried through as each row's id",
-                        JsonValue.Create(Csv(features, ("2024-05-01T12:00:00Z", midRange), ("2024-05-01T12:00:15Z", nearLow)))));
+                        JsonValue.Create(Csv(features, ("2024-05-01T12:00:00Z", typical), ("2024-05-01T12:00:15Z", nearLow)))));
                 break;
         }
     }

@@ -102,6 +102,17 @@ public sealed class AnomalyScorerTests : IDisposable
     }
 
     [Fact]
+    public void TypicalRow_OnShippedModel_ScoresBelowTheThresholdUnlikeMidRange()
+    {
+        var midRange = _scorer.Config.Normalization.Min.Zip(_scorer.Config.Normalization.Max, (min, max) => (float)((min + max) / 2)).ToArray();
+
+        var typical = _scorer.Score(_scorer.TypicalRow());
+
+        Assert.False(typical.IsAnomaly[0], $"typical row rmse {typical.Rmse[0]} vs threshold {_scorer.Config.Threshold}");
+        Assert.True(typical.Rmse[0] < _scorer.Score(midRange).Rmse[0]);
+    }
+
+    [Fact]
     public void WarmUp_OnShippedModel_Succeeds()
     {
         _scorer.WarmUp();

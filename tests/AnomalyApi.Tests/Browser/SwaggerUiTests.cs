@@ -54,7 +54,9 @@ public sealed class SwaggerUiTests : IDisposable
         using var json = JsonDocument.Parse(body!);
         var rmse = json.RootElement.GetProperty("rmse").GetDouble();
         Assert.True(double.IsFinite(rmse) && rmse >= 0, $"rmse on the page was {rmse.ToString(CultureInfo.InvariantCulture)}");
-        Assert.Equal(rmse > json.RootElement.GetProperty("threshold").GetDouble(), json.RootElement.GetProperty("isAnomaly").GetBoolean());
+        // The pre-filled example is a row the model finds normal, so a first "Try it out" is not an alarm.
+        Assert.True(rmse <= json.RootElement.GetProperty("threshold").GetDouble(), $"example scored {rmse}");
+        Assert.False(json.RootElement.GetProperty("isAnomaly").GetBoolean());
     }
 
     private static int FreeLoopbackPort()
