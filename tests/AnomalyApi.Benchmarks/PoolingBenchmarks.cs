@@ -64,15 +64,7 @@ public class PoolingBenchmarks
         var normalized = _pinnedInput.ToArray();
         using var outputs = _session.Run(_runOptions, ["x"], [_pinnedInputValue], ["reconstruction"]);
         var reconstruction = outputs[0].GetTensorDataAsSpan<float>().ToArray();
-        var errors = new float[_rows.Length];
-        var rmse = new double[Rows];
-        var isAnomaly = new bool[Rows];
-        for (var row = 0; row < Rows; row++)
-        {
-            rmse[row] = ReconstructionError.Rmse(normalized.AsSpan(row * features, features), reconstruction.AsSpan(row * features, features), errors.AsSpan(row * features, features));
-            isAnomaly[row] = rmse[row] > _pooled.Config.Threshold;
-        }
-        return rmse[0];
+        return Labels(normalized, reconstruction);
     }
 
     /// <summary>Builds the same result the scorer returns (normalised input, reconstruction, errors, RMSE, labels).</summary>
@@ -85,6 +77,13 @@ public class PoolingBenchmarks
         using var input = OrtValue.CreateTensorValueFromMemory(normalized, [Rows, features]);
         using var outputs = _session.Run(_runOptions, ["x"], [input], ["reconstruction"]);
         var reconstruction = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        return Labels(normalized, reconstruction);
+    }
+
+    /// <summary>The rest of the scorer's result: per-feature errors, RMSE and labels, as the scorer allocates them.</summary>
+    private double Labels(float[] normalized, float[] reconstruction)
+    {
+        var features = _normalizer.FeatureCount;
         var errors = new float[_rows.Length];
         var rmse = new double[Rows];
         var isAnomaly = new bool[Rows];
