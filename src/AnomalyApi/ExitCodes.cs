@@ -10,4 +10,7 @@ public static class ExitCodes
 
     /// <summary>The model cannot be served; the log line names the file and the problem.</summary>
     public const int ModelLoadFailed = 3;
+
+    /// <summary>Kestrel cannot bind its address (in use, or not permitted); the log line names it.</summary>
+    public const int CannotListen = 4;
 }

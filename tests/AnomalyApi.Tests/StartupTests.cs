@@ -57,6 +57,21 @@ public sealed class StartupTests : IDisposable
         AssertNoStackTrace(output);
     }
 
+    [Fact]
+    public async Task Process_WithPortAlreadyInUse_ExitsNonZeroWithOneLineNamingTheAddress()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var (exitCode, output) = await RunServiceAsync($"--urls=http://127.0.0.1:{port}");
+
+        Assert.Equal(ExitCodes.CannotListen, exitCode);
+        var line = Assert.Single(output, l => l.Contains("Cannot listen", StringComparison.Ordinal));
+        Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
+        AssertNoStackTrace(output);
+    }
+
     [Theory]
     [InlineData("--Scoring:MaxBatchSize=0", "Scoring:MaxBatchSize")]
     [InlineData("--Scoring:MaxBatchSize=lots", "Scoring:MaxBatchSize")]
@@ -98,9 +113,14 @@ public sealed class StartupTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "AnomalyApi.dll"), argument, "--urls", "http://127.0.0.1:0" })
+        foreach (var arg in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "AnomalyApi.dll"), argument })
         {
             start.ArgumentList.Add(arg);
+        }
+        if (!argument.StartsWith("--urls", StringComparison.Ordinal))
+        {
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add("http://127.0.0.1:0");
         }
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

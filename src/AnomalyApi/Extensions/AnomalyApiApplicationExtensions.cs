@@ -96,7 +96,19 @@ public static class AnomalyApiApplicationExtensions
             return await StopAsync(app, ExitCodes.ModelLoadFailed);
         }
 
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException ex) when (ex.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
+        {
+            // Kestrel's bind failure ("Failed to bind to address http://127.0.0.1:5000: address already in use."):
+            // an operator's problem with one clear line, not a crash with a stack trace. (appsettings.json keeps
+            // the host's own "Hosting failed to start" error, with its trace, out of the log: any start failure
+            // we do not handle here still ends the process with the runtime's unhandled-exception report.)
+            Log.CannotListen(logger, ex.Message);
+            return await StopAsync(app, ExitCodes.CannotListen);
+        }
         return ExitCodes.Success;
     }
 

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Debug, "Rejected {Method} {Path} with {StatusCode}: {Errors}")]
     public static partial void RequestRejected(ILogger logger, string method, string path, int statusCode, string errors);
 
+    [LoggerMessage(7, LogLevel.Critical, "Cannot listen: {Problem}")]
+    public static partial void CannotListen(ILogger logger, string problem);
+
     [LoggerMessage(6, LogLevel.Warning, "The NDJSON stream for {Path} stopped after {Rows} rows")]
     public static partial void StreamAborted(ILogger logger, string path, int rows, Exception exception);
 }
