@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Real components the tests drive: headless Chromium + ChromeDriver for the Swagger UI test.
-packages=(chromium chromium-driver)
+# Real components the tests drive: headless Chromium + ChromeDriver for the Swagger UI tests; for the
+# deployment tests (tests/AnomalyApi.Deployment.Tests): nginx, Prometheus (ships promtool), Alertmanager
+# (ships amtool), node_exporter, docker-compose (its `config` parses docker/docker-compose.yml; no engine
+# needed) and PyYAML, which the tests read the YAML files with.
+packages=(chromium chromium-driver nginx prometheus prometheus-alertmanager prometheus-node-exporter docker-compose python3-yaml)
 
 missing=()
 for package in "${packages[@]}"; do
