@@ -1,4 +1,4 @@
 using AnomalyApi.Trainer.Commands;
 
-// anomaly-trainer: synth | train | evaluate. Exit codes are in ExitCodes.
+// anomaly-trainer: synth | train | evaluate | record. Exit codes are in ExitCodes.
 return await TrainerCli.Create().Parse(args).InvokeAsync();

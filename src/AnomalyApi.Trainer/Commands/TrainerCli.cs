@@ -11,5 +11,6 @@ public static class TrainerCli
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         SynthCommand.Create(),
+        RecordCommand.Create(),
     };
 }
