@@ -12,6 +12,7 @@ namespace AnomalyApi.Contracts;
 [JsonSerializable(typeof(PredictionResult))]
 [JsonSerializable(typeof(BatchPredictionResponse))]
 [JsonSerializable(typeof(ModelInfoResponse))]
+[JsonSerializable(typeof(AnomalyApi.Collector.CollectorRecentResponse))]
 public sealed partial class AnomalyJsonContext : JsonSerializerContext;
 
 /// <summary>

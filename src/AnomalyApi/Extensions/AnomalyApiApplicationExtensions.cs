@@ -1,3 +1,4 @@
+using AnomalyApi.Collector;
 using AnomalyApi.Core;
 using AnomalyApi.Endpoints;
 using AnomalyApi.Http;
@@ -5,6 +6,7 @@ using AnomalyApi.Model;
 using AnomalyApi.Observability;
 using AnomalyApi.Scoring;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace AnomalyApi.Extensions;
@@ -45,11 +47,12 @@ public static class AnomalyApiApplicationExtensions
         return app;
     }
 
-    /// <summary>/predict, /predict/batch, /predict/csv, /model, and the two health endpoints.</summary>
+    /// <summary>/predict, /predict/batch, /predict/csv, /model, /collector/recent, and the two health endpoints.</summary>
     public static WebApplication MapAnomalyApi(this WebApplication app)
     {
         app.MapPredictEndpoints();
         app.MapModelEndpoints();
+        app.MapCollectorEndpoints();
 
         // Health stays out of the API description: it is for orchestrators, not API clients.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
@@ -57,6 +60,14 @@ public static class AnomalyApiApplicationExtensions
         {
             Predicate = check => check.Tags.Contains(HealthTags.Ready),
             ResponseWriter = HealthResponse.WriteAsync,
+            // Spelled out because the collector relies on it: Degraded (the collector cannot score, /predict still
+            // can) stays ready, so nginx and orchestrators keep routing; only Unhealthy (no model) answers 503.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
         });
         return app;
     }
@@ -73,6 +84,7 @@ public static class AnomalyApiApplicationExtensions
             _ = app.Services.GetRequiredService<IOptions<ModelOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<ScoringOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<CollectorOptions>>().Value;
         }
         catch (OptionsValidationException ex)
         {

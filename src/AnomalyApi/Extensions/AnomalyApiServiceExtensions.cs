@@ -1,4 +1,5 @@
 using System.Net;
+using AnomalyApi.Collector;
 using AnomalyApi.Contracts;
 using AnomalyApi.Http;
 using AnomalyApi.Model;
@@ -7,7 +8,11 @@ using AnomalyApi.Scoring;
 using AnomalyApi.Validation;
 using FluentValidation;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace AnomalyApi.Extensions;
 
@@ -59,6 +64,8 @@ public static class AnomalyApiServiceExtensions
 
         services.AddAnomalySwagger();
 
+        builder.AddTelemetryCollector();
+
         // Behind nginx: trust X-Forwarded-For/Proto/Prefix from loopback (the defaults) and the configured proxies.
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxy) =>
         {
@@ -73,6 +80,56 @@ public static class AnomalyApiServiceExtensions
             }
         });
 
+        return builder;
+    }
+
+    /// <summary>
+    /// The live telemetry collector: options and state (GET /collector/recent answers either way), its HTTP
+    /// client, the background loop (which ends at once when Collector:Enabled is false) and, only when enabled,
+    /// its readiness check. Enabled is read from the validated options when services resolve, not from
+    /// builder.Configuration here, so every configuration source counts, including those a host adds after
+    /// Program's registrations (WebApplicationFactory's).
+    /// </summary>
+    public static WebApplicationBuilder AddTelemetryCollector(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CollectorOptions>()
+            .BindConfiguration(CollectorOptions.SectionName)
+            .Validate(o => o.IntervalSeconds > 0, "Collector:IntervalSeconds must be more than 0")
+            .Validate(o => o.Source == CollectorOptions.NodeExporterSource,
+                "Collector:Source must be node_exporter (\"prometheus\" is not implemented yet)")
+            .Validate(o => CollectorOptions.IsHttpUrl(o.Url), "Collector:Url must be an absolute http:// or https:// URL")
+            .Validate(o => o.RecentCount >= 1, "Collector:RecentCount must be 1 or more")
+            .ValidateOnStart();
+        services.AddSingleton<CollectorState>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Every scrape is done (retries included) before the next tick: a slow exporter costs a tick, never a pile-up.
+        services.AddHttpClient(TelemetryCollector.HttpClientName)
+            .AddStandardResilienceHandler()
+            .Configure((HttpStandardResilienceOptions resilience, IServiceProvider provider) =>
+            {
+                var collector = provider.GetRequiredService<IOptions<CollectorOptions>>().Value;
+                resilience.AttemptTimeout.Timeout = collector.AttemptTimeout;
+                resilience.TotalRequestTimeout.Timeout = collector.TotalTimeout;
+                resilience.Retry.MaxRetryAttempts = 2;
+                resilience.Retry.BackoffType = DelayBackoffType.Exponential;
+                resilience.Retry.Delay = TimeSpan.FromSeconds(Math.Min(1, collector.IntervalSeconds / 20));
+                // The breaker's window must be at least twice the attempt timeout (the options' own validation).
+                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, collector.IntervalSeconds * 4));
+            });
+        services.AddHostedService<TelemetryCollector>();
+        // From the raw key, not the validated options: the health service is built before RunAnomalyApiAsync
+        // reports bad settings in one line, and must not throw them first.
+        services.AddOptions<HealthCheckServiceOptions>().Configure<IConfiguration>((health, configuration) =>
+        {
+            if (bool.TryParse(configuration[$"{CollectorOptions.SectionName}:{nameof(CollectorOptions.Enabled)}"], out var enabled) && enabled)
+            {
+                health.Registrations.Add(new HealthCheckRegistration(CollectorHealthCheck.Name,
+                    provider => ActivatorUtilities.CreateInstance<CollectorHealthCheck>(provider),
+                    failureStatus: null, tags: [HealthTags.Ready]));
+            }
+        });
         return builder;
     }
 }

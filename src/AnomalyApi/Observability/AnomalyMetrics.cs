@@ -11,6 +11,9 @@ public static class AnomalyMetrics
 {
     public const string ApiSource = "api";
 
+    /// <summary>The background collector's scores of this machine's live telemetry.</summary>
+    public const string CollectorSource = "collector";
+
     /// <summary>Stage label values of <see cref="InferenceDuration"/>.</summary>
     public static class Stages
     {

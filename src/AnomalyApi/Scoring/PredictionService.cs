@@ -65,14 +65,16 @@ public sealed class PredictionService(ModelProvider model, IOptions<ScoringOptio
     }
 
     /// <summary>Scores raw rows (row-major, model order) in one call to the scorer, and records the metrics.</summary>
-    public ScoredBatch Score(ReadOnlySpan<float> rawRows)
+    public ScoredBatch Score(ReadOnlySpan<float> rawRows) => Score(model.Scorer, Metrics, rawRows);
+
+    /// <summary>The one scoring path, shared with the background collector (its own metrics, source="collector").</summary>
+    public static ScoredBatch Score(AnomalyScorer scorer, ScoringMetrics metrics, ReadOnlySpan<float> rawRows)
     {
-        var scorer = model.Scorer;
         var start = Stopwatch.GetTimestamp();
         var batch = scorer.Score(rawRows);
-        Metrics.ObserveScore(Stopwatch.GetElapsedTime(start).TotalSeconds);
-        Metrics.RecordScores(batch);
-        Metrics.RecordOutOfRange(rawRows, scorer.Normalizer);
+        metrics.ObserveScore(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        metrics.RecordScores(batch);
+        metrics.RecordOutOfRange(rawRows, scorer.Normalizer);
         return batch;
     }
 
