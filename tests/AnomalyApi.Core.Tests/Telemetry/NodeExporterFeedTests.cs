@@ -3,64 +3,30 @@ using System.Net;
 using System.Net.Sockets;
 using AnomalyApi.Core.Features;
 using AnomalyApi.Core.Telemetry;
+using AnomalyApi.Tests.Shared;
 
 namespace AnomalyApi.Core.Tests.Telemetry;
 
 /// <summary>The feed against Debian's real node_exporter on loopback (tests/run-tests.sh installs it).</summary>
 public sealed class NodeExporterFeedTests : IAsyncLifetime
 {
-    private const string ExporterPath = "/usr/bin/prometheus-node-exporter";
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private Process? _exporter;
+    private NodeExporterProcess? _exporter;
     private Uri _metrics = null!;
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(ExporterPath), $"{ExporterPath} is missing: install prometheus-node-exporter (bash tests/run-tests.sh does)");
-        var port = FreeLoopbackPort();
-        _metrics = new Uri($"http://127.0.0.1:{port}/metrics");
-        var start = new ProcessStartInfo(ExporterPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // Only the collectors the features need: faster scrapes, and none that fail in a container (systemd).
-        foreach (var argument in new[] { $"--web.listen-address=127.0.0.1:{port}", "--collector.disable-defaults", "--collector.cpu", "--collector.meminfo", "--collector.time" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        _exporter = Process.Start(start)!;
-        _exporter.OutputDataReceived += (_, _) => { };
-        _exporter.ErrorDataReceived += (_, _) => { };
-        _exporter.BeginOutputReadLine();
-        _exporter.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var response = await _http.GetAsync(_metrics);
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !_exporter.HasExited)
-            {
-            }
-            Assert.False(_exporter.HasExited, "node_exporter exited at start");
-            Assert.True(DateTime.UtcNow < deadline, "node_exporter did not answer within 30 s");
-            await Task.Delay(100);
-        }
+        _exporter = await NodeExporterProcess.StartAsync();
+        _metrics = _exporter.MetricsUrl;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_exporter is { HasExited: false })
+        if (_exporter is not null)
         {
-            _exporter.Kill(entireProcessTree: true);
-            _exporter.WaitForExit(5000);
+            await _exporter.DisposeAsync();
         }
-        _exporter?.Dispose();
         _http.Dispose();
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -107,15 +73,9 @@ public sealed class NodeExporterFeedTests : IAsyncLifetime
     [Fact]
     public async Task NextAsync_WhenNothingListens_ThrowsHttpRequestException()
     {
-        var feed = new NodeExporterFeed(_http, new Uri($"http://127.0.0.1:{FreeLoopbackPort()}/metrics"), NodeFeatureNames.Default);
+        var feed = new NodeExporterFeed(_http, new Uri($"http://127.0.0.1:{NodeExporterProcess.FreeLoopbackPort()}/metrics"), NodeFeatureNames.Default);
 
         await Assert.ThrowsAsync<HttpRequestException>(() => feed.NextAsync());
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using AnomalyApi.Tests.Shared;
 
 namespace AnomalyApi.Tests.Collector;
 

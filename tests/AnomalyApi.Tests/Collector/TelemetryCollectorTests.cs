@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AnomalyApi.Core.Telemetry;
 using Microsoft.Extensions.Logging;
+using AnomalyApi.Tests.Shared;
 
 namespace AnomalyApi.Tests.Collector;
 

@@ -6,6 +6,7 @@ using AnomalyApi.Core.Configuration;
 using AnomalyApi.Core.Features;
 using AnomalyApi.Core.Telemetry;
 using AnomalyApi.Trainer.Commands;
+using AnomalyApi.Tests.Shared;
 
 namespace AnomalyApi.Trainer.Tests.Recording;
 
@@ -13,58 +14,27 @@ namespace AnomalyApi.Trainer.Tests.Recording;
 [Collection(TrainerCliCollection.Name)]
 public sealed class RecordCommandTests : IAsyncLifetime
 {
-    private const string ExporterPath = "/usr/bin/prometheus-node-exporter";
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("trainer-record-");
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private Process? _exporter;
+    private NodeExporterProcess? _exporter;
     private Uri _metrics = null!;
 
     private string PathOf(string name) => Path.Combine(_work.FullName, name);
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(ExporterPath), $"{ExporterPath} is missing: install prometheus-node-exporter (bash tests/run-tests.sh does)");
-        var port = FreeLoopbackPort();
-        _metrics = new Uri($"http://127.0.0.1:{port}/metrics");
-        var start = new ProcessStartInfo(ExporterPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        // Only the collectors the features need: faster scrapes, and none that fail in a container (systemd).
-        foreach (var argument in new[] { $"--web.listen-address=127.0.0.1:{port}", "--collector.disable-defaults", "--collector.cpu", "--collector.meminfo", "--collector.time" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        _exporter = Process.Start(start)!;
-        _exporter.OutputDataReceived += (_, _) => { };
-        _exporter.ErrorDataReceived += (_, _) => { };
-        _exporter.BeginOutputReadLine();
-        _exporter.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var response = await _http.GetAsync(_metrics);
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !_exporter.HasExited)
-            {
-            }
-            Assert.False(_exporter.HasExited, "node_exporter exited at start");
-            Assert.True(DateTime.UtcNow < deadline, "node_exporter did not answer within 30 s");
-            await Task.Delay(100);
-        }
+        _exporter = await NodeExporterProcess.StartAsync();
+        _metrics = _exporter.MetricsUrl;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_exporter is { HasExited: false })
+        if (_exporter is not null)
         {
-            _exporter.Kill(entireProcessTree: true);
-            _exporter.WaitForExit(5000);
+            await _exporter.DisposeAsync();
         }
-        _exporter?.Dispose();
         _http.Dispose();
         _work.Delete(recursive: true);
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -148,7 +118,7 @@ public sealed class RecordCommandTests : IAsyncLifetime
     [Fact]
     public async Task Record_WhenNothingListens_ExitsDataErrorQuicklyNamingTheUrl()
     {
-        var url = $"http://127.0.0.1:{FreeLoopbackPort()}/metrics";
+        var url = $"http://127.0.0.1:{NodeExporterProcess.FreeLoopbackPort()}/metrics";
         var csv = PathOf("unreachable.csv");
         var clock = Stopwatch.StartNew();
 
@@ -210,10 +180,4 @@ public sealed class RecordCommandTests : IAsyncLifetime
         }
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -4,61 +4,28 @@ using System.Net.Sockets;
 using AnomalyApi.Core.Features;
 using AnomalyApi.Core.Telemetry;
 using AnomalyApi.Trainer.Recording;
+using AnomalyApi.Tests.Shared;
 
 namespace AnomalyApi.Trainer.Tests.Recording;
 
 /// <summary>The recorder's retry rules, with scrape failures injected in front of Debian's real node_exporter.</summary>
 public sealed class TelemetryRecorderTests : IAsyncLifetime
 {
-    private const string ExporterPath = "/usr/bin/prometheus-node-exporter";
-    private Process? _exporter;
+    private NodeExporterProcess? _exporter;
     private Uri _metrics = null!;
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(ExporterPath), $"{ExporterPath} is missing: install prometheus-node-exporter (bash tests/run-tests.sh does)");
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        _metrics = new Uri($"http://127.0.0.1:{port}/metrics");
-        var start = new ProcessStartInfo(ExporterPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { $"--web.listen-address=127.0.0.1:{port}", "--collector.disable-defaults", "--collector.cpu", "--collector.meminfo", "--collector.time" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        _exporter = Process.Start(start)!;
-        _exporter.OutputDataReceived += (_, _) => { };
-        _exporter.ErrorDataReceived += (_, _) => { };
-        _exporter.BeginOutputReadLine();
-        _exporter.BeginErrorReadLine();
-        using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(_metrics);
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !_exporter.HasExited)
-            {
-            }
-            Assert.False(_exporter.HasExited, "node_exporter exited at start");
-            Assert.True(DateTime.UtcNow < deadline, "node_exporter did not answer within 30 s");
-            await Task.Delay(100);
-        }
+        _exporter = await NodeExporterProcess.StartAsync();
+        _metrics = _exporter.MetricsUrl;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_exporter is { HasExited: false })
+        if (_exporter is not null)
         {
-            _exporter.Kill(entireProcessTree: true);
-            _exporter.WaitForExit(5000);
+            await _exporter.DisposeAsync();
         }
-        _exporter?.Dispose();
-        return Task.CompletedTask;
     }
 
     [Fact]

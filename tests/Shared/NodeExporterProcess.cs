@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Xunit;
 
-namespace AnomalyApi.Tests.Collector;
+namespace AnomalyApi.Tests.Shared;
 
 /// <summary>
-/// Debian's real prometheus-node-exporter on a free loopback port, with only the collectors the features need
+/// Debian's real prometheus-node-exporter on a free loopback port (tests/run-tests.sh installs it), for every
+/// test project that scrapes one (linked into each from tests/Shared), with only the collectors the features need
 /// (faster scrapes, none that fail in a container). Stopped by its PID on dispose.
 /// </summary>
 public sealed class NodeExporterProcess : IAsyncDisposable
