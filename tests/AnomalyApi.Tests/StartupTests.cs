@@ -76,6 +76,8 @@ public sealed class StartupTests : IDisposable
     [InlineData("--Scoring:MaxBatchSize=0", "Scoring:MaxBatchSize")]
     [InlineData("--Scoring:MaxBatchSize=lots", "Scoring:MaxBatchSize")]
     [InlineData("--Model:OnnxPath=/tmp/model.onnx", "Model:ConfigPath")]
+    [InlineData("--Scoring:Adaptive:Quantile=1", "Scoring:Adaptive:Quantile")]
+    [InlineData("--Scoring:Adaptive:Rule=Sometimes", "Scoring:Adaptive:Rule")]
     [InlineData("--ForwardedHeaders:KnownNetworks:0=not-a-network", "ForwardedHeaders:KnownNetworks")]
     public async Task Process_WithInvalidSetting_ExitsNonZeroNamingTheKey(string argument, string key)
     {

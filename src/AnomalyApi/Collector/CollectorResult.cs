@@ -10,6 +10,7 @@ public sealed record CollectorResult(
     double Rmse,
     bool IsAnomaly,
     double Threshold,
+    double? AdaptiveThreshold,
     IReadOnlyList<TopFeature> TopFeatures,
     IReadOnlyDictionary<string, float> Features);
 

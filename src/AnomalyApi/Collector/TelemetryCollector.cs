@@ -22,6 +22,7 @@ public sealed partial class TelemetryCollector(
     IOptions<CollectorOptions> options,
     IOptions<ScoringOptions> scoringOptions,
     ModelProvider model,
+    AnomalyLabeler labeler,
     CollectorState state,
     IHttpClientFactory httpClientFactory,
     TimeProvider time,
@@ -86,10 +87,10 @@ public sealed partial class TelemetryCollector(
         }
 
         var values = vector.Result.Values;
-        ScoredBatch batch;
+        LabelledBatch batch;
         try
         {
-            batch = PredictionService.Score(model.Scorer, metrics, values);
+            batch = PredictionService.Score(model.Scorer, labeler, metrics, values);
         }
         catch (Exception ex)
         {
@@ -109,8 +110,8 @@ public sealed partial class TelemetryCollector(
         {
             named[features[i]] = values[i];
         }
-        var top = batch.TopFeatures(0, scoringOptions.Value.TopFeatures).Select(static f => new TopFeature(f.Name, f.Error)).ToArray();
-        var result = new CollectorResult(vector.At, batch.Rmse[0], batch.IsAnomaly[0], batch.Threshold, top, named);
+        var top = batch.Scores.TopFeatures(0, scoringOptions.Value.TopFeatures).Select(static f => new TopFeature(f.Name, f.Error)).ToArray();
+        var result = new CollectorResult(vector.At, batch.Scores.Rmse[0], batch.IsAnomaly[0], batch.Scores.Threshold, batch.AdaptiveThreshold[0], top, named);
         Recovered(state.RecordResult(result), settings.Url);
 
         if (logger.IsEnabled(LogLevel.Debug))

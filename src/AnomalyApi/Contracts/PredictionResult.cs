@@ -5,8 +5,9 @@ namespace AnomalyApi.Contracts;
 /// <summary>The score of one row.</summary>
 /// <param name="Id">For /predict/csv: the row's non-feature columns (e.g. its timestamp); absent otherwise.</param>
 /// <param name="Rmse">sqrt(mean((x_norm - reconstruction)^2)): the anomaly score.</param>
-/// <param name="IsAnomaly">Whether <paramref name="Rmse"/> is above <paramref name="Threshold"/>.</param>
-/// <param name="Threshold">The model's threshold.</param>
+/// <param name="IsAnomaly">The label under Scoring:Adaptive:Rule (by default: <paramref name="Rmse"/> above <paramref name="Threshold"/>).</param>
+/// <param name="Threshold">The model's (static) threshold.</param>
+/// <param name="AdaptiveThreshold">The quantile of recent scores this row was judged against; null when Scoring:Adaptive is off or not yet trusted.</param>
 /// <param name="Reconstruction">The model's output, in normalized space, in the model's feature order.</param>
 /// <param name="TopFeatures">The features with the largest squared error, largest first.</param>
 public sealed record PredictionResult(
@@ -14,6 +15,7 @@ public sealed record PredictionResult(
     double Rmse,
     bool IsAnomaly,
     double Threshold,
+    double? AdaptiveThreshold,
     float[] Reconstruction,
     IReadOnlyList<TopFeature> TopFeatures);
 

@@ -83,6 +83,7 @@ public static class AnomalyApiApplicationExtensions
         {
             _ = app.Services.GetRequiredService<IOptions<ModelOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<ScoringOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<AdaptiveOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<CollectorOptions>>().Value;
         }

@@ -37,6 +37,13 @@ public static class AnomalyApiServiceExtensions
             .Validate(o => o.TopFeatures >= 0, "Scoring:TopFeatures must be 0 or more")
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "Scoring:MaxRequestBodyBytes must be at least 1024")
             .ValidateOnStart();
+        services.AddOptions<AdaptiveOptions>()
+            .BindConfiguration(AdaptiveOptions.SectionName)
+            .Validate(o => o.Quantile is > 0 and < 1, "Scoring:Adaptive:Quantile must be strictly between 0 and 1")
+            .Validate(o => o.Window >= 1, "Scoring:Adaptive:Window must be 1 or more")
+            .Validate(o => o.MinObservations >= 0, "Scoring:Adaptive:MinObservations must be 0 or more")
+            .Validate(o => Enum.IsDefined(o.Rule), "Scoring:Adaptive:Rule must be Static, Adaptive or Either")
+            .ValidateOnStart();
         services.AddOptions<ProxyOptions>()
             .BindConfiguration(ProxyOptions.SectionName)
             .Configure<IConfiguration>((o, configuration) => o.PathBase ??= configuration["PathBase"])
@@ -50,6 +57,7 @@ public static class AnomalyApiServiceExtensions
 
         // The model: loaded once before the server starts (RunAnomalyApiAsync), shared by every request.
         services.AddSingleton<ModelProvider>();
+        services.AddSingleton<AnomalyLabeler>();  // one adaptive threshold per model, shared by the API and the collector
         services.AddSingleton<PredictionService>();
         services.AddValidatorsFromAssemblyContaining<PredictRequestValidator>(ServiceLifetime.Singleton);
 

@@ -40,11 +40,15 @@ public static class AnomalyMetrics
         new GaugeConfiguration { LabelNames = ModelAndSource });
 
     public static readonly Gauge IsAnomaly = Metrics.CreateGauge(
-        "anomaly_is_anomaly", "1 when the latest scored row was above the threshold, else 0.",
+        "anomaly_is_anomaly", "1 when the latest scored row was labelled an anomaly (under Scoring:Adaptive:Rule), else 0.",
         new GaugeConfiguration { LabelNames = ModelAndSource });
 
     public static readonly Gauge Threshold = Metrics.CreateGauge(
         "anomaly_threshold", "The RMSE above which a row is an anomaly.",
+        new GaugeConfiguration { LabelNames = ["model"] });
+
+    public static readonly Gauge AdaptiveThreshold = Metrics.CreateGauge(
+        "anomaly_adaptive_threshold", "The quantile of recent scores the next row is judged against; absent until trusted.",
         new GaugeConfiguration { LabelNames = ["model"] });
 
     public static readonly Counter Predictions = Metrics.CreateCounter(

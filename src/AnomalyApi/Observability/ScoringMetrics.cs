@@ -1,5 +1,5 @@
 using AnomalyApi.Core.Normalization;
-using AnomalyApi.Core.Scoring;
+using AnomalyApi.Scoring;
 using Prometheus;
 
 namespace AnomalyApi.Observability;
@@ -44,7 +44,7 @@ public sealed class ScoringMetrics
     public void ObserveBatchSize(int rows) => _batchSize.Observe(rows);
 
     /// <summary>Counts the rows and anomalies, sets the latest-score gauges from the batch's last row.</summary>
-    public void RecordScores(ScoredBatch batch)
+    public void RecordScores(LabelledBatch batch)
     {
         var anomalies = batch.AnomalyCount;
         _predictions.Inc(batch.Rows);
@@ -53,7 +53,7 @@ public sealed class ScoringMetrics
             _detections.Inc(anomalies);
         }
         var last = batch.Rows - 1;
-        _score.Set(batch.Rmse[last]);
+        _score.Set(batch.Scores.Rmse[last]);
         _isAnomaly.Set(batch.IsAnomaly[last] ? 1 : 0);
         _lastScoreTimestamp.SetToCurrentTimeUtc();
     }

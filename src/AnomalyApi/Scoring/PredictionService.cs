@@ -11,7 +11,7 @@ namespace AnomalyApi.Scoring;
 /// <summary>
 /// Scores rows with the shared scorer for the endpoints, records the scoring metrics, and shapes the results.
 /// </summary>
-public sealed class PredictionService(ModelProvider model, IOptions<ScoringOptions> options)
+public sealed class PredictionService(ModelProvider model, AnomalyLabeler labeler, IOptions<ScoringOptions> options)
 {
     private ScoringMetrics? _metrics;
 
@@ -40,6 +40,9 @@ public sealed class PredictionService(ModelProvider model, IOptions<ScoringOptio
     /// The first row whose score or reconstruction is not finite, or null. JSON cannot carry those numbers; with
     /// clip off, raw values far outside the training range can overflow float32 inside the network.
     /// </summary>
+    public static int? FirstNonFiniteRow(LabelledBatch batch) => FirstNonFiniteRow(batch.Scores);
+
+    /// <inheritdoc cref="FirstNonFiniteRow(LabelledBatch)"/>
     public static int? FirstNonFiniteRow(ScoredBatch batch)
     {
         for (var row = 0; row < batch.Rows; row++)
@@ -65,28 +68,33 @@ public sealed class PredictionService(ModelProvider model, IOptions<ScoringOptio
     }
 
     /// <summary>Scores raw rows (row-major, model order) in one call to the scorer, and records the metrics.</summary>
-    public ScoredBatch Score(ReadOnlySpan<float> rawRows) => Score(model.Scorer, Metrics, rawRows);
+    public LabelledBatch Score(ReadOnlySpan<float> rawRows) => Score(model.Scorer, labeler, Metrics, rawRows);
 
-    /// <summary>The one scoring path, shared with the background collector (its own metrics, source="collector").</summary>
-    public static ScoredBatch Score(AnomalyScorer scorer, ScoringMetrics metrics, ReadOnlySpan<float> rawRows)
+    /// <summary>
+    /// The one scoring path, shared with the background collector (its own metrics, source="collector"): scores,
+    /// labels through the shared <see cref="AnomalyLabeler"/>, and records the metrics from those same labels.
+    /// </summary>
+    public static LabelledBatch Score(AnomalyScorer scorer, AnomalyLabeler labeler, ScoringMetrics metrics, ReadOnlySpan<float> rawRows)
     {
         var start = Stopwatch.GetTimestamp();
-        var batch = scorer.Score(rawRows);
+        var scored = scorer.Score(rawRows);
         metrics.ObserveScore(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        var batch = labeler.Label(scored);
         metrics.RecordScores(batch);
         metrics.RecordOutOfRange(rawRows, scorer.Normalizer);
         return batch;
     }
 
-    public PredictionResult ToResult(ScoredBatch batch, int row, string? id = null) => new(
+    public PredictionResult ToResult(LabelledBatch batch, int row, string? id = null) => new(
         id,
-        batch.Rmse[row],
+        batch.Scores.Rmse[row],
         batch.IsAnomaly[row],
-        batch.Threshold,
-        batch.ReconstructionRow(row).ToArray(),
-        [.. batch.TopFeatures(row, TopFeatureCount).Select(static f => new TopFeature(f.Name, f.Error))]);
+        batch.Scores.Threshold,
+        batch.AdaptiveThreshold[row],
+        batch.Scores.ReconstructionRow(row).ToArray(),
+        [.. batch.Scores.TopFeatures(row, TopFeatureCount).Select(static f => new TopFeature(f.Name, f.Error))]);
 
-    public BatchPredictionResponse ToResponse(ScoredBatch batch, IReadOnlyList<string?>? ids = null)
+    public BatchPredictionResponse ToResponse(LabelledBatch batch, IReadOnlyList<string?>? ids = null)
     {
         var results = new PredictionResult[batch.Rows];
         for (var row = 0; row < results.Length; row++)

@@ -14,7 +14,7 @@ public sealed class CollectorStateTests
         new(Options.Create(new CollectorOptions { Enabled = true, RecentCount = recentCount }));
 
     private static CollectorResult Result(int second) =>
-        new(T0.AddSeconds(second), second, false, 1.0, [], new Dictionary<string, float>());
+        new(T0.AddSeconds(second), second, false, 1.0, null, [], new Dictionary<string, float>());
 
     [Fact]
     public void Snapshot_AfterMoreThanRecentCountResults_KeepsTheNewestFirst()

@@ -22,7 +22,7 @@ public sealed class PredictEndpointTests(AnomalyApiFactory factory) : IClassFixt
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var result = await ReadJsonAsync(response);
         AssertMatchesCore(result, TestModel.Score(row), 0);
-        Assert.Equal(["rmse", "isAnomaly", "threshold", "reconstruction", "topFeatures"], result.AsObject().Select(p => p.Key));
+        Assert.Equal(["rmse", "isAnomaly", "threshold", "adaptiveThreshold", "reconstruction", "topFeatures"], result.AsObject().Select(p => p.Key));
     }
 
     [Fact]
