@@ -1,12 +1,14 @@
 using OpenQA.Selenium.Chrome;
+using Xunit;
 
-namespace AnomalyApi.Deployment.Tests.Infrastructure;
+namespace AnomalyApi.Tests.Shared;
 
 /// <summary>
 /// Headless Chromium from Debian's chromium and chromium-driver packages, both paths given so that Selenium
 /// Manager never tries to download a browser or a driver. Dispose quits it and removes its profile.
+/// Linked from tests/Shared into each test project that opens a page.
 /// </summary>
-internal sealed class Chromium : IDisposable
+public sealed class Chromium : IDisposable
 {
     private const string BrowserPath = "/usr/bin/chromium";
     private const string DriverPath = "/usr/bin/chromedriver";
