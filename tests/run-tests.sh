@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # Real components the tests drive: headless Chromium + ChromeDriver for the Swagger UI tests; for the
 # deployment tests (tests/AnomalyApi.Deployment.Tests): nginx, Prometheus (ships promtool), Alertmanager
 # (ships amtool), node_exporter, docker-compose (its `config` parses docker/docker-compose.yml; no engine
-# needed) and PyYAML, which the tests read the YAML files with.
-packages=(chromium chromium-driver nginx prometheus prometheus-alertmanager prometheus-node-exporter docker-compose python3-yaml)
+# needed) and PyYAML, which the tests read the YAML files with; stress-ng, the CPU, memory and I/O load the
+# live-telemetry end-to-end test detects; wrk, the HTTP load of the fault and reload tests.
+packages=(chromium chromium-driver nginx prometheus prometheus-alertmanager prometheus-node-exporter docker-compose python3-yaml stress-ng wrk)
 
 missing=()
 for package in "${packages[@]}"; do
