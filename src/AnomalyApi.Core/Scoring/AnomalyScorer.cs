@@ -62,7 +62,6 @@ public sealed class AnomalyScorer : IDisposable
     /// <exception cref="ModelLoadException">Either file is missing, corrupt, or they disagree.</exception>
     public static AnomalyScorer Load(string onnxPath, string configPath, ScorerOptions? options = null)
     {
-        options ??= new ScorerOptions();
         var config = ModelConfigReader.Read(configPath);
 
         byte[] onnxBytes;
@@ -74,7 +73,18 @@ public sealed class AnomalyScorer : IDisposable
         {
             throw new ModelLoadException(onnxPath, "(file)", $"cannot be read: {ex.Message}", ex);
         }
+        return Load(onnxBytes, config, onnxPath, configPath, options);
+    }
 
+    /// <summary>
+    /// Loads a model from bytes already read (a snapshot of both files, so a file replaced mid-load cannot mix two
+    /// versions) and checks the ONNX model against <paramref name="config"/>. The paths only name the files in
+    /// errors and in <see cref="Info"/>.
+    /// </summary>
+    /// <exception cref="ModelLoadException">The ONNX bytes are not a model, or disagree with the config.</exception>
+    public static AnomalyScorer Load(byte[] onnxBytes, ModelConfig config, string onnxPath, string configPath, ScorerOptions? options = null)
+    {
+        options ??= new ScorerOptions();
         var sessionOptions = new SessionOptions
         {
             IntraOpNumThreads = options.IntraOpThreads,

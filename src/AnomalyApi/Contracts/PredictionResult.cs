@@ -29,7 +29,7 @@ public sealed record TopFeature(string Name, float Error);
 /// <param name="AnomalyCount">How many rows are anomalies.</param>
 public sealed record BatchPredictionResponse(IReadOnlyList<PredictionResult> Results, int AnomalyCount);
 
-/// <summary>GET /model: what is being served.</summary>
+/// <summary>GET /model: what is being served, and why the latest reload failed (null when it did not).</summary>
 public sealed record ModelInfoResponse(
     string Name,
     string? Version,
@@ -41,4 +41,5 @@ public sealed record ModelInfoResponse(
     string OutputName,
     long? Opset,
     string Sha256,
-    DateTimeOffset LoadedAt);
+    DateTimeOffset LoadedAt,
+    ModelReloadErrorResponse? LastReloadError);

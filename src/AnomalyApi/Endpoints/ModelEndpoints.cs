@@ -16,7 +16,7 @@ public static class ModelEndpoints
 
         group.MapGet("", GetModel)
             .WithName("GetModel")
-            .WithSummary("Describe the loaded model: features in order, threshold, normalization clip, ONNX names, sha256");
+            .WithSummary("Describe the loaded model: features in order, threshold, normalization clip, ONNX names, sha256, last reload error");
 
         return group;
     }
@@ -36,6 +36,7 @@ public static class ModelEndpoints
             config.OutputName,
             scorer.Info.Opset,
             scorer.Info.Sha256,
-            scorer.Info.LoadedAt));
+            scorer.Info.LoadedAt,
+            model.LastReloadError is { } error ? new ModelReloadErrorResponse(error.Message, error.At, error.Trigger) : null));
     }
 }

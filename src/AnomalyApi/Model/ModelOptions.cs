@@ -17,4 +17,12 @@ public sealed class ModelOptions
 
     /// <summary>Overrides the directory: the model_config.json to serve.</summary>
     public string? ConfigPath { get; set; }
+
+    /// <summary>Reload the model when its files change (POST /admin/model/reload works either way).</summary>
+    public bool WatchFiles { get; set; } = true;
+
+    /// <summary>Quiet time after the last change to the files before a reload starts: a copy in progress is not loaded half-way.</summary>
+    public int ReloadDebounceMilliseconds { get; set; } = 500;
+
+    public TimeSpan ReloadDebounce => TimeSpan.FromMilliseconds(ReloadDebounceMilliseconds);
 }

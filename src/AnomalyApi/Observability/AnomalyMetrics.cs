@@ -78,4 +78,10 @@ public static class AnomalyMetrics
     public static readonly Gauge ModelInfo = Metrics.CreateGauge(
         "anomaly_model_info", "The model being served; always 1.",
         new GaugeConfiguration { LabelNames = ["model", "version", "sha256"] });
+
+    public static readonly Counter ModelReloads = Metrics.CreateCounter(
+        "anomaly_model_reloads_total", "Reloads that replaced the served model.");
+
+    public static readonly Counter ModelReloadFailures = Metrics.CreateCounter(
+        "anomaly_model_reload_failures_total", "Reloads whose new model files failed validation; the previous model kept serving.");
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AnomalyApi.Core.Scoring;
 using AnomalyApi.Core.Scoring.Adaptive;
 using AnomalyApi.Model;
@@ -9,36 +10,23 @@ namespace AnomalyApi.Scoring;
 
 /// <summary>
 /// The one place a scored row gets its label: every row from every source (API and collector) goes through the
-/// loaded model's single <see cref="AdaptiveThreshold"/>, in row order, so responses and metrics cannot disagree.
+/// model's single <see cref="AdaptiveThreshold"/>, in row order, so responses and metrics cannot disagree. Each
+/// loaded model has its own tracker: a reloaded model starts afresh (its scores are not comparable with the old
+/// model's), and requests still finishing on the old model keep using the old one.
 /// </summary>
 public sealed class AnomalyLabeler(ModelProvider model, IOptions<AdaptiveOptions> options)
 {
-    private readonly Lock _gate = new();
-    private AdaptiveThreshold? _threshold;
-    private Gauge.Child? _gauge;
+    private readonly ConditionalWeakTable<LoadedModel, Tracker> _trackers = [];
 
-    /// <summary>The loaded model's threshold tracker, built on first use (the model is loaded by then).</summary>
-    public AdaptiveThreshold Threshold
-    {
-        get
-        {
-            lock (_gate)
-            {
-                if (_threshold is null)
-                {
-                    var config = model.Scorer.Config;
-                    _gauge = AnomalyMetrics.AdaptiveThreshold.WithLabels(config.ModelName);
-                    _threshold = new AdaptiveThreshold(config.Threshold, options.Value.ToCore());
-                }
-                return _threshold;
-            }
-        }
-    }
+    /// <summary>The threshold tracker of the model this flow uses (<see cref="ModelProvider.Model"/>).</summary>
+    public AdaptiveThreshold Threshold => TrackerOf(model.Model).Threshold;
 
     /// <summary>Labels each row of <paramref name="batch"/> in order and exports the adaptive threshold once trusted.</summary>
     public LabelledBatch Label(ScoredBatch batch)
     {
-        var threshold = Threshold;
+        var loaded = model.Model;
+        var tracker = TrackerOf(loaded);
+        var threshold = tracker.Threshold;
         var isAnomaly = new bool[batch.Rows];
         var adaptive = new double?[batch.Rows];
         for (var row = 0; row < batch.Rows; row++)
@@ -54,13 +42,21 @@ public sealed class AnomalyLabeler(ModelProvider model, IOptions<AdaptiveOptions
             isAnomaly[row] = decision.IsAnomaly;
             adaptive[row] = decision.AdaptiveThreshold;
         }
-        // Not exported until trusted: no NaN or placeholder values on /metrics.
-        if (threshold.Current is { } current)
+        // Not exported until trusted: no NaN or placeholder values on /metrics. A replaced model finishing its
+        // last requests must not overwrite the series of the one now served.
+        if (threshold.Current is { } current && model.IsCurrent(loaded))
         {
-            _gauge!.Set(current);
+            tracker.Gauge.Set(current);
         }
         return new LabelledBatch(batch, isAnomaly, adaptive);
     }
+
+    private Tracker TrackerOf(LoadedModel loaded) =>
+        _trackers.GetValue(loaded, m => new Tracker(
+            new AdaptiveThreshold(m.Scorer.Config.Threshold, options.Value.ToCore()),
+            AnomalyMetrics.AdaptiveThreshold.WithLabels(m.Scorer.Config.ModelName)));
+
+    private sealed record Tracker(AdaptiveThreshold Threshold, Gauge.Child Gauge);
 }
 
 /// <summary>A scored batch with the labels the configured rule gave its rows.</summary>

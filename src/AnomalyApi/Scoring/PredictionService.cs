@@ -9,17 +9,14 @@ using Microsoft.Extensions.Options;
 namespace AnomalyApi.Scoring;
 
 /// <summary>
-/// Scores rows with the shared scorer for the endpoints, records the scoring metrics, and shapes the results.
+/// Scores rows with the request's model for the endpoints, records the scoring metrics, and shapes the results.
 /// </summary>
 public sealed class PredictionService(ModelProvider model, AnomalyLabeler labeler, IOptions<ScoringOptions> options)
 {
-    private ScoringMetrics? _metrics;
-
     private int TopFeatureCount => options.Value.TopFeatures;
 
-    // Built on first use: the labels need the loaded model's name and features. A race builds two equal instances.
-    private ScoringMetrics Metrics => _metrics ??= new ScoringMetrics(
-        model.Scorer.Config.ModelName, model.Scorer.Config.Features, AnomalyMetrics.ApiSource);
+    // The request's model's series (its name and features label them), so they follow a reload.
+    private ScoringMetrics Metrics => model.Model.ApiMetrics;
 
     /// <summary>Records how long binding and validation took for this request (the parse stage).</summary>
     public void RecordParse(HttpContext context)
@@ -68,7 +65,12 @@ public sealed class PredictionService(ModelProvider model, AnomalyLabeler labele
     }
 
     /// <summary>Scores raw rows (row-major, model order) in one call to the scorer, and records the metrics.</summary>
-    public LabelledBatch Score(ReadOnlySpan<float> rawRows) => Score(model.Scorer, labeler, Metrics, rawRows);
+    public LabelledBatch Score(ReadOnlySpan<float> rawRows)
+    {
+        // The model the request holds a lease on (ModelLeaseMiddleware): a reload meanwhile does not change it.
+        var loaded = model.Model;
+        return Score(loaded.Scorer, labeler, loaded.ApiMetrics, rawRows);
+    }
 
     /// <summary>
     /// The one scoring path, shared with the background collector (its own metrics, source="collector"): scores,
