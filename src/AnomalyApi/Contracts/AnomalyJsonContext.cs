@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -12,6 +13,7 @@ namespace AnomalyApi.Contracts;
 [JsonSerializable(typeof(PredictionResult))]
 [JsonSerializable(typeof(BatchPredictionResponse))]
 [JsonSerializable(typeof(ModelInfoResponse))]
+[JsonSerializable(typeof(ModelReloadResponse))]
 [JsonSerializable(typeof(AnomalyApi.Collector.CollectorRecentResponse))]
 public sealed partial class AnomalyJsonContext : JsonSerializerContext;
 
@@ -35,4 +37,26 @@ public static class RequestJson
 
     public static readonly JsonTypeInfo<BatchPredictRequest> BatchPredictRequest =
         (JsonTypeInfo<BatchPredictRequest>)Options.GetTypeInfo(typeof(BatchPredictRequest));
+
+    private static readonly ConcurrentDictionary<(JsonSerializerOptions, int), JsonSerializerOptions> ByMaxDepth = new();
+
+    /// <summary>
+    /// The same contract read with <paramref name="maxDepth"/> as the reader's nesting limit (Limits:JsonMaxDepth).
+    /// Through the options rather than a depth-limited Utf8JsonReader: from a span the serializer reads as it goes,
+    /// so a syntax error keeps the path of the value it broke (features[3]), which a reader-based read loses.
+    /// </summary>
+    public static JsonTypeInfo<T> WithMaxDepth<T>(JsonTypeInfo<T> typeInfo, int maxDepth)
+    {
+        if (typeInfo.Options.MaxDepth == maxDepth)
+        {
+            return typeInfo;
+        }
+        var options = ByMaxDepth.GetOrAdd((typeInfo.Options, maxDepth), static key =>
+        {
+            var limited = new JsonSerializerOptions(key.Item1) { MaxDepth = key.Item2 };
+            limited.MakeReadOnly();
+            return limited;
+        });
+        return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+    }
 }

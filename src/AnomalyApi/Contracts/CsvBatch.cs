@@ -4,6 +4,7 @@ using AnomalyApi.Core.Data;
 using AnomalyApi.Http;
 using AnomalyApi.Model;
 using AnomalyApi.Scoring;
+using AnomalyApi.Security;
 using Microsoft.Extensions.Options;
 
 namespace AnomalyApi.Contracts;
@@ -57,6 +58,12 @@ public sealed class CsvBatch : IBindableFromHttpContext<CsvBatch>, IBoundRequest
         {
             return Failed(problem);
         }
+        var maxLine = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxCsvLineBytes;
+        if (LongLine(body.Span, maxLine) is { } line)
+        {
+            return Failed(RequestProblem.BadRequest(line == 1 ? "csv.header" : "csv",
+                $"line {line} is longer than {maxLine} bytes (Limits:MaxCsvLineBytes)"));
+        }
         var maxRows = context.RequestServices.GetRequiredService<IOptions<ScoringOptions>>().Value.MaxBatchSize;
         return Parse(body, model.Scorer.Config.Features, maxRows);
     }
@@ -82,6 +89,32 @@ public sealed class CsvBatch : IBindableFromHttpContext<CsvBatch>, IBoundRequest
             return Failed(RequestProblem.BadRequest(Field(ex.Row, ex.Column), ex.Problem));
         }
         return new CsvBatch([.. values], [.. ids], ids.Count, null);
+    }
+
+    /// <summary>The 1-based number of the first physical line longer than <paramref name="maxBytes"/>, if any.</summary>
+    public static int? LongLine(ReadOnlySpan<byte> body, int maxBytes)
+    {
+        var line = 1;
+        while (true)
+        {
+            var end = body.IndexOf((byte)'\n');
+            var length = end < 0 ? body.Length : end;
+            // A CR before the LF is part of the line ending, not of the line.
+            if (length > 0 && end >= 0 && body[length - 1] == (byte)'\r')
+            {
+                length--;
+            }
+            if (length > maxBytes)
+            {
+                return line;
+            }
+            if (end < 0)
+            {
+                return null;
+            }
+            body = body[(end + 1)..];
+            line++;
+        }
     }
 
     /// <summary>csv.header, csv.header.col, csv.row[4], csv.row[4].col.</summary>

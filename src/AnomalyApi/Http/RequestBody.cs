@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using AnomalyApi.Contracts;
 using AnomalyApi.Contracts.Json;
 using AnomalyApi.Scoring;
+using AnomalyApi.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -33,15 +35,20 @@ internal static class RequestBody
         {
             return (null, RequestProblem.BadRequest(JsonPaths.Body, "is empty; a JSON object is required"));
         }
+        var maxDepth = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.JsonMaxDepth;
         try
         {
-            var value = JsonSerializer.Deserialize(body.Span, typeInfo);
+            var value = JsonSerializer.Deserialize(body.Span, RequestJson.WithMaxDepth(typeInfo, maxDepth));
             return value is null
                 ? (null, RequestProblem.BadRequest(JsonPaths.Body, "must be a JSON object, not null"))
                 : (value, null);
         }
         catch (JsonException ex)
         {
+            if (JsonDepth.Exceeds(body.Span, maxDepth))
+            {
+                return (null, RequestProblem.BadRequest(JsonPaths.Body, $"nests deeper than {maxDepth} levels (Limits:JsonMaxDepth)"));
+            }
             var (field, message) = JsonPaths.Describe(ex);
             return (null, RequestProblem.BadRequest(field, message));
         }

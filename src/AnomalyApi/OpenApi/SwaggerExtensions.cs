@@ -6,6 +6,8 @@ namespace AnomalyApi.OpenApi;
 /// <summary>Swagger document and UI: examples from the loaded model, servers that follow the proxy's path prefix.</summary>
 public static class SwaggerExtensions
 {
+    public const string EnabledKey = "Swagger:Enabled";
+
     public static IServiceCollection AddAnomalySwagger(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -32,12 +34,20 @@ public static class SwaggerExtensions
                 ],
             });
             options.OperationFilter<RequestExamplesFilter>();
+            options.AddSecurityDefinition(ApiKeySecurityFilter.SchemeId, ApiKeySecurityFilter.Scheme);
+            options.OperationFilter<ApiKeySecurityFilter>();
         });
         return services;
     }
 
+    /// <summary>/swagger (UI and document) unless Swagger:Enabled is false; then both are plain 404s.</summary>
     public static WebApplication UseAnomalySwagger(this WebApplication app)
     {
+        // On by default: the UI is how people try the API. Read once at start, from configuration, like PathBase.
+        if (!app.Configuration.GetValue(EnabledKey, defaultValue: true))
+        {
+            return app;
+        }
         app.UseSwagger(options =>
         {
             // Behind nginx under /anomaly, "Try it out" must post to /anomaly/predict: the server URL carries the
