@@ -29,10 +29,18 @@ internal sealed class ApiInstance : IDisposable
 
     public string Output => _process.Output;
 
-    public static async Task<ApiInstance> StartAsync(DockerImage image)
+    /// <summary>The running process, for tests that signal it and wait for its exit code.</summary>
+    public ExternalProcess Process => _process;
+
+    /// <summary>Starts the image's app; <paramref name="settings"/> are extra environment variables (e.g. ShutdownTimeoutSeconds).</summary>
+    public static async Task<ApiInstance> StartAsync(DockerImage image, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = LoopbackPort.Free();
         var environment = image.Environment.ToDictionary(p => p.Key, p => (string?)p.Value);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
         environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         var entrypoint = image.Entrypoint;

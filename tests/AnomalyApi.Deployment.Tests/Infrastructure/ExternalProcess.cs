@@ -33,6 +33,9 @@ internal sealed class ExternalProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Standard output and error so far, interleaved as they arrived.</summary>
     public string Output
     {
@@ -88,6 +91,28 @@ internal sealed class ExternalProcess : IDisposable
             Assert.Fail($"`{command}` was still running after {timeout.TotalSeconds} s and was killed:\n{await stdout}\n{await stderr}");
         }
         return new ProcessResult(command, process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Sends a POSIX signal by PID (`kill -TERM 1234`), as `docker stop` and orchestrators do.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        var result = await RunAsync(Programs.Bash, ["-c", $"kill -{signal} {Id}"], TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, $"Could not send SIG{signal} to {Command}: {result}");
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to end (and its output to be read); false if it still runs.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     public void Dispose()

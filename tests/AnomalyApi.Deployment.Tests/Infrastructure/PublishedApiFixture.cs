@@ -17,7 +17,8 @@ public sealed class PublishedApiFixture : IAsyncLifetime
         _image = await DockerBuild.BuildAsync(Repository.Path("Dockerfile"), Repository.Root, _workDirectory.FullName, "runtime");
 
     /// <summary>A fresh instance of the published service; the caller disposes it.</summary>
-    internal Task<ApiInstance> StartInstanceAsync() => ApiInstance.StartAsync(Image);
+    internal Task<ApiInstance> StartInstanceAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+        ApiInstance.StartAsync(Image, settings);
 
     /// <summary>Two instances shared by the collection (the two replicas nginx balances across).</summary>
     internal async Task<(ApiInstance First, ApiInstance Second)> GetPairAsync()
