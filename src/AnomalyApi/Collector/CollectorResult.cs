@@ -3,7 +3,7 @@ using AnomalyApi.Contracts;
 namespace AnomalyApi.Collector;
 
 /// <summary>One vector the collector scored.</summary>
-/// <param name="At">When the scrape that completed the vector finished.</param>
+/// <param name="At">When the vector was read: the second node_exporter scrape finishing, or Prometheus's evaluation time.</param>
 /// <param name="Features">The raw feature values, by name, in the model's order.</param>
 public sealed record CollectorResult(
     DateTimeOffset At,

@@ -90,14 +90,17 @@ public sealed class CollectorState(IOptions<CollectorOptions> options)
 
 public enum CollectorProblemKind
 {
-    /// <summary>The exporter did not answer, answered an error, or too slowly.</summary>
+    /// <summary>The source (node_exporter or Prometheus) did not answer, answered an error, or too slowly.</summary>
     Unreachable,
 
-    /// <summary>The answer is not the Prometheus text format.</summary>
+    /// <summary>The answer is not what the source speaks (the text format, or Prometheus's HTTP API).</summary>
     Malformed,
 
-    /// <summary>The machine does not export some of the model's features.</summary>
+    /// <summary>The source does not give some of the model's features.</summary>
     MissingFeatures,
+
+    /// <summary>The collector's own configuration cannot be used now, e.g. the Prometheus mapping file.</summary>
+    Misconfigured,
 
     /// <summary>The scorer failed, or gave a score that is not a finite number.</summary>
     ScoringFailed,

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using AnomalyApi.Contracts;
@@ -12,10 +11,12 @@ using Microsoft.Extensions.Options;
 namespace AnomalyApi.Collector;
 
 /// <summary>
-/// Scores this machine's live telemetry every Collector:IntervalSeconds: scrapes node_exporter, builds the model's
-/// features, scores them with the shared scorer and records the same gauges as /predict with source="collector".
-/// Nothing it meets (exporter down, slow or malformed, a model for another machine) stops it or the service: the
-/// problem is recorded for /health/ready and /collector/recent, logged once when it starts, and the next tick retries.
+/// Scores this machine's live telemetry every Collector:IntervalSeconds: reads the model's features from the configured
+/// source (node_exporter scraped directly, or PromQL expressions evaluated by Prometheus), scores them with the shared
+/// scorer and records the same gauges as /predict with source="collector". Nothing it meets (source down, slow or
+/// malformed, a model for another machine) stops it or the service: the problem is recorded for /health/ready and
+/// /collector/recent, logged once when it starts, and the next tick retries. Each tick holds a lease on the model
+/// served at its start, so a reloaded model is picked up at the next tick (with a new feed if its features differ).
 /// Registered always; with Collector:Enabled=false (the default) it ends at once.
 /// </summary>
 public sealed partial class TelemetryCollector(
@@ -25,10 +26,14 @@ public sealed partial class TelemetryCollector(
     AnomalyLabeler labeler,
     CollectorState state,
     IHttpClientFactory httpClientFactory,
+    IHostEnvironment environment,
     TimeProvider time,
     ILogger<TelemetryCollector> logger) : BackgroundService
 {
     public const string HttpClientName = "collector";
+
+    private ICollectorFeed? _feed;
+    private (LoadedModel Model, ScoringMetrics Metrics)? _metrics;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,52 +42,53 @@ public sealed partial class TelemetryCollector(
         {
             return;
         }
-        var scorer = model.Scorer;  // RunAnomalyApiAsync loads the model before hosted services start
-        var url = new Uri(settings.Url);
-        var feed = new NodeExporterFeed(httpClientFactory.CreateClient(HttpClientName), url, scorer.Config.Features);
-        var metrics = new ScoringMetrics(scorer.Config.ModelName, scorer.Config.Features, AnomalyMetrics.CollectorSource);
         Log.CollectorStarted(logger, settings.Source, settings.Url, settings.IntervalSeconds);
 
         using var timer = new PeriodicTimer(settings.Interval, time);
         do
         {
-            await TickAsync(feed, metrics, settings, stoppingToken);
+            try
+            {
+                await TickAsync(settings, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // An exception out of ExecuteAsync would stop the whole host: one bad tick must only cost that tick.
+                Problem(CollectorProblemKind.ScoringFailed, $"the collector failed: {ex.Message}");
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task TickAsync(NodeExporterFeed feed, ScoringMetrics metrics, CollectorOptions settings, CancellationToken stoppingToken)
+    private async Task TickAsync(CollectorOptions settings, CancellationToken stoppingToken)
     {
-        NodeFeatureVector? vector;
-        try
+        // RunAnomalyApiAsync loads the model before hosted services start; a reload swaps it between ticks.
+        using var lease = model.Acquire();
+        var scorer = lease.Model.Scorer;
+        var features = scorer.Config.Features;
+        if (_feed is null || !_feed.Features.SequenceEqual(features, StringComparer.Ordinal))
         {
-            vector = await feed.NextAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (PrometheusFormatException ex)
-        {
-            Problem(CollectorProblemKind.Malformed,
-                $"node_exporter at {settings.Url} answered something that is not the Prometheus text format: {ex.Message}");
-            return;
-        }
-        catch (Exception ex)
-        {
-            // HttpRequestException, Polly's TimeoutRejectedException, BrokenCircuitException, ...: all "did not answer".
-            Problem(CollectorProblemKind.Unreachable, $"node_exporter at {settings.Url} did not answer: {ex.Message}");
-            return;
+            _feed = CreateFeed(settings, features, out var problem);
+            if (_feed is null)
+            {
+                Problem(CollectorProblemKind.Misconfigured, problem!);
+                return;
+            }
         }
 
-        if (vector is null)
+        var reading = await _feed.ReadAsync(stoppingToken);
+        if (reading.Problem is { } readProblem)
         {
-            Recovered(state.RecordScrapeOk(), settings.Url);
+            Problem(reading.ProblemKind!.Value, readProblem);
             return;
         }
-        if (!vector.Result.IsComplete)
+        if (reading.Vector is not { } vector)
         {
-            Problem(CollectorProblemKind.MissingFeatures, DescribeMissing(vector.Result.Missing, feed.CpusSeen));
+            Recovered(state.RecordScrapeOk(), settings.Url);
             return;
         }
 
@@ -90,7 +96,7 @@ public sealed partial class TelemetryCollector(
         LabelledBatch batch;
         try
         {
-            batch = PredictionService.Score(model.Scorer, labeler, metrics, values);
+            batch = PredictionService.Score(scorer, labeler, MetricsFor(lease.Model), values);
         }
         catch (Exception ex)
         {
@@ -104,7 +110,6 @@ public sealed partial class TelemetryCollector(
             return;
         }
 
-        var features = model.Scorer.Config.Features;
         var named = new Dictionary<string, float>(features.Count, StringComparer.Ordinal);
         for (var i = 0; i < features.Count; i++)
         {
@@ -122,6 +127,41 @@ public sealed partial class TelemetryCollector(
         {
             Log.CollectorAnomaly(logger, result.Rmse, result.Threshold, string.Join(", ", top.Select(static f => f.Name)));
         }
+    }
+
+    /// <summary>
+    /// The feed for Collector:Source, over <paramref name="features"/>. The Prometheus mapping is read here, not kept
+    /// from start: the validator already checked it, and a file fixed after a reload's problem is picked up.
+    /// </summary>
+    private ICollectorFeed? CreateFeed(CollectorOptions settings, IReadOnlyList<string> features, out string? problem)
+    {
+        problem = null;
+        var http = httpClientFactory.CreateClient(HttpClientName);
+        if (settings.Source != CollectorOptions.PrometheusSource)
+        {
+            return new NodeExporterCollectorFeed(http, settings.Url, features);
+        }
+        try
+        {
+            var mapping = PrometheusMapping.Load(settings.ResolveMappingPath(environment.ContentRootPath, AppContext.BaseDirectory));
+            return new PrometheusCollectorFeed(http, settings.Url, mapping, features, settings.TotalTimeout);
+        }
+        catch (PrometheusMappingException ex)
+        {
+            problem = ex.Message;
+            return null;
+        }
+    }
+
+    // One series set per model: the collector's gauges follow a reloaded model as the API's do.
+    private ScoringMetrics MetricsFor(LoadedModel loaded)
+    {
+        if (_metrics is not { } current || !ReferenceEquals(current.Model, loaded))
+        {
+            var config = loaded.Scorer.Config;
+            _metrics = current = (loaded, new ScoringMetrics(config.ModelName, config.Features, AnomalyMetrics.CollectorSource));
+        }
+        return current.Metrics;
     }
 
     private void Problem(CollectorProblemKind kind, string problem)

@@ -6,7 +6,7 @@ namespace AnomalyApi.Tests.Collector;
 public sealed class CollectorOptionsTests
 {
     [Theory]
-    [InlineData("Collector:Source", "prometheus", "Collector:Source must be node_exporter (\"prometheus\" is not implemented yet)")]
+    [InlineData("Collector:Source", "graphite", "Collector:Source must be node_exporter or prometheus")]
     [InlineData("Collector:IntervalSeconds", "0", "Collector:IntervalSeconds must be more than 0")]
     [InlineData("Collector:Url", "not a url", "Collector:Url must be an absolute http:// or https:// URL")]
     [InlineData("Collector:RecentCount", "0", "Collector:RecentCount must be 1 or more")]
