@@ -1,4 +1,5 @@
 using AnomalyApi.Extensions;
+using AnomalyApi.Model;
 using AnomalyApi.OpenApi;
 using Prometheus;
 
@@ -13,8 +14,12 @@ app.UseStatusCodePages();           // bare 404/405s get a problem body too
 app.UseRouting();                   // after the path base is settled, so /anomaly/predict routes as /predict
 app.UseHttpMetrics();               // http_request_duration_seconds histograms per endpoint
 app.UseAnomalySwagger();            // /swagger, with examples from the loaded model
+app.UseAuthentication();            // X-API-Key → the caller's key (Auth:ApiKeys, Auth:AdminKeys), if any
+app.UseRateLimiter();               // per key, else per client address (RateLimiting:*): 429 with Retry-After
+app.UseAuthorization();             // keys for the API when configured; /admin/* always needs one
+app.UseModelLeases();               // each request finishes on the model it started with, across reloads
 app.MapAnomalyApi();                // /predict, /predict/batch, /predict/csv, /model, /health/live, /health/ready
-app.MapMetrics();                   // /metrics for Prometheus
+app.MapMetrics().AllowAnonymous();  // /metrics for Prometheus, without a key
 
 // Loads the model first: a bad model or setting exits non-zero with one log line naming the file or key.
 return await app.RunAnomalyApiAsync();

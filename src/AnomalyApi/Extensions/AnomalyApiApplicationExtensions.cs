@@ -1,10 +1,12 @@
 using AnomalyApi.Collector;
 using AnomalyApi.Core;
 using AnomalyApi.Endpoints;
+using AnomalyApi.Hosting;
 using AnomalyApi.Http;
 using AnomalyApi.Model;
 using AnomalyApi.Observability;
 using AnomalyApi.Scoring;
+using AnomalyApi.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -47,15 +49,17 @@ public static class AnomalyApiApplicationExtensions
         return app;
     }
 
-    /// <summary>/predict, /predict/batch, /predict/csv, /model, /collector/recent, and the two health endpoints.</summary>
+    /// <summary>/predict, /predict/batch, /predict/csv, /model, /collector/recent, /admin/model/reload, and the two health endpoints.</summary>
     public static WebApplication MapAnomalyApi(this WebApplication app)
     {
         app.MapPredictEndpoints();
         app.MapModelEndpoints();
         app.MapCollectorEndpoints();
+        app.MapAdminEndpoints();
 
         // Health stays out of the API description: it is for orchestrators, not API clients.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync })
+            .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(HealthTags.Ready),
@@ -68,7 +72,7 @@ public static class AnomalyApiApplicationExtensions
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        });
+        }).AllowAnonymous();  // orchestrators and nginx probe without keys
         return app;
     }
 
@@ -86,6 +90,14 @@ public static class AnomalyApiApplicationExtensions
             _ = app.Services.GetRequiredService<IOptions<AdaptiveOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<CollectorOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<LimitsOptions>>().Value;
+            if (GracefulShutdown.ValidateTimeout(app.Configuration) is { } problem)
+            {
+                Log.ConfigurationInvalid(logger, problem);
+                return await StopAsync(app, ExitCodes.InvalidConfiguration);
+            }
         }
         catch (OptionsValidationException ex)
         {
@@ -109,6 +121,8 @@ public static class AnomalyApiApplicationExtensions
             return await StopAsync(app, ExitCodes.ModelLoadFailed);
         }
 
+        // SIGTERM: in-flight requests finish within ShutdownTimeoutSeconds, then the process exits 0 (GracefulShutdown).
+        app.LogShutdown();
         try
         {
             await app.RunAsync();

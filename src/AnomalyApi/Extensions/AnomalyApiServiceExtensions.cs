@@ -1,10 +1,12 @@
 using System.Net;
 using AnomalyApi.Collector;
 using AnomalyApi.Contracts;
+using AnomalyApi.Hosting;
 using AnomalyApi.Http;
 using AnomalyApi.Model;
 using AnomalyApi.OpenApi;
 using AnomalyApi.Scoring;
+using AnomalyApi.Security;
 using AnomalyApi.Validation;
 using FluentValidation;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -30,6 +32,8 @@ public static class AnomalyApiServiceExtensions
                 "Model:OnnxPath and Model:ConfigPath must be set together (or neither, to use Model:Directory)")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Directory) || !string.IsNullOrWhiteSpace(o.OnnxPath),
                 "Model:Directory must not be empty")
+            .Validate(o => o.ReloadDebounceMilliseconds is >= 0 and <= 600_000,
+                "Model:ReloadDebounceMilliseconds must be between 0 and 600000")
             .ValidateOnStart();
         services.AddOptions<ScoringOptions>()
             .BindConfiguration(ScoringOptions.SectionName)
@@ -55,8 +59,9 @@ public static class AnomalyApiServiceExtensions
                 "PathBase must start with '/', e.g. /anomaly")
             .ValidateOnStart();
 
-        // The model: loaded once before the server starts (RunAnomalyApiAsync), shared by every request.
+        // The model: loaded before the server starts (RunAnomalyApiAsync), shared by every request, reloadable.
         services.AddSingleton<ModelProvider>();
+        services.AddHostedService<ModelFileWatcher>();  // Model:WatchFiles: reload when the files are replaced
         services.AddSingleton<AnomalyLabeler>();  // one adaptive threshold per model, shared by the API and the collector
         services.AddSingleton<PredictionService>();
         services.AddValidatorsFromAssemblyContaining<PredictRequestValidator>(ServiceLifetime.Singleton);
@@ -66,11 +71,16 @@ public static class AnomalyApiServiceExtensions
 
         // Every error body is application/problem+json.
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.AddContentTypeError);
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();  // …even when Accept names no JSON type
         services.AddExceptionHandler<UnhandledExceptionHandler>();
 
-        services.AddHealthChecks().AddCheck<ModelReadyHealthCheck>(ModelReadyHealthCheck.Name, tags: [HealthTags.Ready]);
+        services.AddHealthChecks().AddCheck<ModelReadyHealthCheck>(ModelReadyHealthCheck.Name, tags: [HealthTags.Ready])
+            .AddCheck<ShutdownHealthCheck>(ShutdownHealthCheck.Name, tags: [HealthTags.Ready]);  // 503 once SIGTERM arrives
 
         services.AddAnomalySwagger();
+
+        // API keys, rate limiting, request and Kestrel limits (Auth:*, RateLimiting:*, Limits:*, Kestrel:Limits:*).
+        builder.AddAnomalyApiSecurity();
 
         builder.AddTelemetryCollector();
 
@@ -104,11 +114,15 @@ public static class AnomalyApiServiceExtensions
         services.AddOptions<CollectorOptions>()
             .BindConfiguration(CollectorOptions.SectionName)
             .Validate(o => o.IntervalSeconds > 0, "Collector:IntervalSeconds must be more than 0")
-            .Validate(o => o.Source == CollectorOptions.NodeExporterSource,
-                "Collector:Source must be node_exporter (\"prometheus\" is not implemented yet)")
+            .Validate(o => o.Source is CollectorOptions.NodeExporterSource or CollectorOptions.PrometheusSource,
+                "Collector:Source must be node_exporter or prometheus")
             .Validate(o => CollectorOptions.IsHttpUrl(o.Url), "Collector:Url must be an absolute http:// or https:// URL")
+            // The default Url is node_exporter's: setting only Source=prometheus would query it for /api/v1/query.
+            .Validate(o => o.Source != CollectorOptions.PrometheusSource || !o.Url.TrimEnd('/').EndsWith("/metrics", StringComparison.Ordinal),
+                "Collector:Url must be Prometheus's base URL (e.g. http://127.0.0.1:9090) when Collector:Source is prometheus, not a /metrics URL")
             .Validate(o => o.RecentCount >= 1, "Collector:RecentCount must be 1 or more")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CollectorOptions>, PrometheusMappingValidator>();  // the mapping file, at start
         services.AddSingleton<CollectorState>();
         services.TryAddSingleton(TimeProvider.System);
 

@@ -44,4 +44,46 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Warning, "The NDJSON stream for {Path} stopped after {Rows} rows")]
     public static partial void StreamAborted(ILogger logger, string path, int rows, Exception exception);
+
+    // Security (70-79). The key itself is never an argument: only where the attempt came from.
+    [LoggerMessage(70, LogLevel.Warning, "Rejected an invalid X-API-Key on {Method} {Path} from {Client}")]
+    public static partial void ApiKeyRejected(ILogger logger, string method, string path, string client);
+
+    [LoggerMessage(71, LogLevel.Information, "Auth:ApiKeys is empty: /predict, /model and /collector answer without a key")]
+    public static partial void ApiOpen(ILogger logger);
+
+    [LoggerMessage(72, LogLevel.Information, "No Auth:AdminKeys or Auth:ApiKeys: /admin/* answers 401 to every request")]
+    public static partial void AdminClosed(ILogger logger);
+
+    // Graceful shutdown (90-99): the start and end lines operators and the shutdown test look for.
+    [LoggerMessage(90, LogLevel.Information, "Shutting down: refusing new connections, finishing requests in flight (ShutdownTimeoutSeconds {TimeoutSeconds})")]
+    public static partial void ShutdownStarted(ILogger logger, double timeoutSeconds);
+
+    [LoggerMessage(91, LogLevel.Information, "Shut down gracefully in {ElapsedMs:0} ms")]
+    public static partial void ShutdownCompleted(ILogger logger, double elapsedMs);
+
+    [LoggerMessage(92, LogLevel.Warning, "Shut down after {ElapsedMs:0} ms: the {TimeoutSeconds} s ShutdownTimeoutSeconds ran out and requests still running were cut")]
+    public static partial void ShutdownTimedOut(ILogger logger, double elapsedMs, double timeoutSeconds);
+
+    // Model reload (80-89): which trigger, what is served now, and the file and problem when it failed.
+    [LoggerMessage(80, LogLevel.Information,
+        "Reloaded the model on {Trigger}: now serving {ModelName} {ModelVersion} (sha256 {Sha256}, {FeatureCount} features, threshold {Threshold}), replacing {OldVersion} (sha256 {OldSha256}); took {ElapsedMs} ms")]
+    public static partial void ModelReloaded(ILogger logger, string trigger, string modelName, string? modelVersion, string sha256,
+        int featureCount, double threshold, string? oldVersion, string oldSha256, long elapsedMs);
+
+    [LoggerMessage(81, LogLevel.Error,
+        "Model reload on {Trigger} failed; still serving {ModelName} {ModelVersion} (sha256 {Sha256}): {Problem}")]
+    public static partial void ModelReloadFailed(ILogger logger, string trigger, string modelName, string? modelVersion, string sha256, string problem);
+
+    [LoggerMessage(82, LogLevel.Information, "Model files unchanged on {Trigger}: still serving {ModelVersion} (sha256 {Sha256})")]
+    public static partial void ModelUnchanged(ILogger logger, string trigger, string? modelVersion, string sha256);
+
+    [LoggerMessage(83, LogLevel.Debug, "Disposed model {ModelName} {ModelVersion} (sha256 {Sha256}): its last request has finished")]
+    public static partial void ModelDisposed(ILogger logger, string modelName, string? modelVersion, string sha256);
+
+    [LoggerMessage(84, LogLevel.Information, "Watching {Directory} for new model files (reload after {DebounceMs} ms of quiet)")]
+    public static partial void ModelWatching(ILogger logger, string directory, int debounceMs);
+
+    [LoggerMessage(85, LogLevel.Warning, "Cannot watch {Directory} for new model files; POST /admin/model/reload still reloads: {Problem}")]
+    public static partial void ModelWatchFailed(ILogger logger, string directory, string problem);
 }
