@@ -1,0 +1,36 @@
+-- wrk script for the load benchmark (LoadCommand): POSTs JSON bodies and prints one machine-readable result line.
+-- Arguments after "--": PATH BODY_FILE [PATH BODY_FILE ...]; with more than one pair, requests go round-robin.
+
+local requests = {}
+local next_index = 1
+
+local function read_file(path)
+  local file = assert(io.open(path, "rb"))
+  local content = file:read("*a")
+  file:close()
+  return content
+end
+
+function init(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  for i = 1, #args, 2 do
+    requests[#requests + 1] = wrk.format("POST", args[i], nil, read_file(args[i + 1]))
+  end
+end
+
+function request()
+  local req = requests[next_index]
+  next_index = next_index % #requests + 1
+  return req
+end
+
+-- summary.errors.status counts responses with a status above 399; socket errors are counted apart.
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK_RESULT requests=%d duration_us=%d bytes=%d p50_us=%d p90_us=%d p99_us=%d max_us=%d non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
+    summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    e.status, e.connect, e.read, e.write, e.timeout))
+end

@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Text.Json;
+using AnomalyApi.Contracts;
+using AnomalyApi.Endpoints;
+using AnomalyApi.Scoring;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AnomalyApi.Benchmarks;
+
+/// <summary>
+/// Where a /predict request's time goes inside the service, stage by stage, with the service's own code: parse the
+/// body (source-generated, strict), validate it, the handler (score, label, metrics, build the result), write the
+/// response JSON; and all four in a row. HTTP and Kestrel are not in these numbers (the load benchmark has them).
+/// </summary>
+[MemoryDiagnoser]
+public class PredictStagesBenchmarks
+{
+    private ServicePipeline _pipeline = null!;
+    private byte[] _body = null!;
+    private PredictRequest _request = null!;
+    private PredictionResult _result = null!;
+    private readonly ArrayBufferWriter<byte> _output = new(16 * 1024);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _pipeline = new ServicePipeline();
+        _body = _pipeline.SingleBody();
+        _request = Parse();
+        _result = Handle(_request);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _pipeline.Dispose();
+
+    [Benchmark]
+    public PredictRequest Parse() => JsonSerializer.Deserialize(_body, RequestJson.PredictRequest)!;
+
+    [Benchmark]
+    public bool Validate() => _pipeline.PredictValidator.Validate(_request).IsValid;
+
+    /// <summary>The endpoint's handler: score, label, record metrics, shape the result.</summary>
+    [Benchmark]
+    public PredictionResult Handler() => Handle(_request);
+
+    [Benchmark]
+    public int Write() => _pipeline.Write(_result, _output);
+
+    [Benchmark]
+    public int AllStages()
+    {
+        var request = Parse();
+        if (!_pipeline.PredictValidator.Validate(request).IsValid)
+        {
+            throw new InvalidOperationException("the benchmark row is invalid");
+        }
+        return _pipeline.Write(Handle(request), _output);
+    }
+
+    private PredictionResult Handle(PredictRequest request) =>
+        ((Ok<PredictionResult>)PredictEndpoints.Predict(request, _pipeline.Context, _pipeline.Predictions, _pipeline.Model).Result).Value!;
+}
+
+/// <summary>The same stages for a /predict/batch request of 256 rows (one ONNX run).</summary>
+[MemoryDiagnoser]
+public class BatchStagesBenchmarks
+{
+    private ServicePipeline _pipeline = null!;
+    private byte[] _body = null!;
+    private BatchPredictRequest _request = null!;
+    private BatchPredictionResponse _response = null!;
+    private readonly ArrayBufferWriter<byte> _output = new(1024 * 1024);
+
+    [Params(256)]
+    public int Rows { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _pipeline = new ServicePipeline();
+        _body = _pipeline.BatchBody(Rows);
+        _request = Parse();
+        _response = Handle(_request);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _pipeline.Dispose();
+
+    [Benchmark]
+    public BatchPredictRequest Parse() => JsonSerializer.Deserialize(_body, RequestJson.BatchPredictRequest)!;
+
+    [Benchmark]
+    public bool Validate() => _pipeline.BatchValidator.Validate(_request).IsValid;
+
+    [Benchmark]
+    public BatchPredictionResponse Handler() => Handle(_request);
+
+    [Benchmark]
+    public int Write() => _pipeline.Write(_response, _output);
+
+    [Benchmark]
+    public int AllStages()
+    {
+        var request = Parse();
+        if (!_pipeline.BatchValidator.Validate(request).IsValid)
+        {
+            throw new InvalidOperationException("the benchmark batch is invalid");
+        }
+        return _pipeline.Write(Handle(request), _output);
+    }
+
+    private BatchPredictionResponse Handle(BatchPredictRequest request) =>
+        ((Ok<BatchPredictionResponse>)PredictEndpoints.PredictBatch(request, _pipeline.Context, _pipeline.Predictions, _pipeline.Model).Result).Value!;
+}
