@@ -28,9 +28,11 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 # Tests in the "Load" category measure the machine (CPU burns, load generators): they run on their own,
-# after everything else, so neither they nor the other suites disturb each other's measurements.
+# after everything else, so neither they nor the other suites disturb each other's measurements; -m:1 runs
+# the projects one at a time, so one project's CPU burn is not another's "idle" recording.
+# -m:1 runs the test projects one after another, so one project's CPU burn is not another's "idle" recording.
 dotnet test AnomalyApi.sln -c Release --filter "Category!=Load" 2>&1 | tee "$log" || status=$?
-dotnet test AnomalyApi.sln -c Release --no-build --filter "Category=Load" 2>&1 | tee -a "$log" || status=$?
+dotnet test AnomalyApi.sln -c Release --no-build -m:1 --filter "Category=Load" 2>&1 | tee -a "$log" || status=$?
 
 # dotnet test prints one "Passed!/Failed! - Failed: F, Passed: P, Skipped: S" line per project; add them up.
 awk '/(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+/ {
