@@ -30,7 +30,6 @@ status=0
 # Tests in the "Load" category measure the machine (CPU burns, load generators): they run on their own,
 # after everything else, so neither they nor the other suites disturb each other's measurements; -m:1 runs
 # the projects one at a time, so one project's CPU burn is not another's "idle" recording.
-# -m:1 runs the test projects one after another, so one project's CPU burn is not another's "idle" recording.
 dotnet test AnomalyApi.sln -c Release --filter "Category!=Load" 2>&1 | tee "$log" || status=$?
 dotnet test AnomalyApi.sln -c Release --no-build -m:1 --filter "Category=Load" 2>&1 | tee -a "$log" || status=$?
 
