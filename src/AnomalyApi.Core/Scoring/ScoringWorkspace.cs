@@ -3,13 +3,14 @@ using Microsoft.ML.OnnxRuntime;
 namespace AnomalyApi.Core.Scoring;
 
 /// <summary>
-/// The buffers one ONNX run needs for a fixed number of rows: pinned input and output arrays and the
-/// OrtValues that wrap them, created once. A call rents one, fills the input, runs the session straight
-/// into the preallocated output and returns it, so the hot path allocates no tensors at all.
+/// The buffers one ONNX run needs for a fixed number of rows: pinned input and output arrays, the OrtValues
+/// that wrap them and an <see cref="OrtIoBinding"/> that binds both to the session, all created once. A call
+/// rents one, fills the input, runs the binding straight into the preallocated output and returns it, so the
+/// hot path allocates nothing at all: not even the name/handle arrays <c>InferenceSession.Run</c> builds per call.
 /// </summary>
 internal sealed class ScoringWorkspace : IDisposable
 {
-    public ScoringWorkspace(int rows, int inputFeatures, int outputFeatures)
+    public ScoringWorkspace(InferenceSession session, string inputName, string outputName, int rows, int inputFeatures, int outputFeatures)
     {
         Rows = rows;
         // Pinned on the POH: ONNX Runtime reads and writes these through raw pointers for the
@@ -18,8 +19,9 @@ internal sealed class ScoringWorkspace : IDisposable
         Output = GC.AllocateArray<float>(rows * outputFeatures, pinned: true);
         InputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Input.AsMemory(), [rows, inputFeatures]);
         OutputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Output.AsMemory(), [rows, outputFeatures]);
-        Inputs = [InputValue];
-        Outputs = [OutputValue];
+        Binding = session.CreateIoBinding();
+        Binding.BindInput(inputName, InputValue);
+        Binding.BindOutput(outputName, OutputValue);
     }
 
     public int Rows { get; }
@@ -32,14 +34,12 @@ internal sealed class ScoringWorkspace : IDisposable
 
     public OrtValue OutputValue { get; }
 
-    /// <summary>The one-element lists <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue})"/> takes, kept to avoid allocating them per run.</summary>
-    public OrtValue[] Inputs { get; }
-
-    /// <summary>See <see cref="Inputs"/>.</summary>
-    public OrtValue[] Outputs { get; }
+    /// <summary>Input and output bound once; run it with <see cref="InferenceSession.RunWithBinding"/>.</summary>
+    public OrtIoBinding Binding { get; }
 
     public void Dispose()
     {
+        Binding.Dispose();
         InputValue.Dispose();
         OutputValue.Dispose();
     }

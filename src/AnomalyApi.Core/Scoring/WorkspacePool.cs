@@ -11,19 +11,19 @@ namespace AnomalyApi.Core.Scoring;
 internal sealed class WorkspacePool : IDisposable
 {
     private readonly ConcurrentBag<ScoringWorkspace>[] _buckets;
-    private readonly int _inputFeatures;
-    private readonly int _outputFeatures;
+    private readonly Func<int, ScoringWorkspace> _create;
     private volatile bool _disposed;
 
-    public WorkspacePool(int maxRows, int inputFeatures, int outputFeatures)
+    /// <param name="maxRows">The largest workspace, a power of two.</param>
+    /// <param name="create">Makes a workspace for a number of rows (a power of two up to <paramref name="maxRows"/>).</param>
+    public WorkspacePool(int maxRows, Func<int, ScoringWorkspace> create)
     {
         if (maxRows < 1 || !BitOperations.IsPow2(maxRows))
         {
             throw new ArgumentOutOfRangeException(nameof(maxRows), maxRows, "must be a power of two");
         }
         MaxRows = maxRows;
-        _inputFeatures = inputFeatures;
-        _outputFeatures = outputFeatures;
+        _create = create;
         _buckets = new ConcurrentBag<ScoringWorkspace>[BitOperations.Log2((uint)maxRows) + 1];
         for (var i = 0; i < _buckets.Length; i++)
         {
@@ -40,7 +40,7 @@ internal sealed class WorkspacePool : IDisposable
         var bucket = BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)rows));
         return _buckets[bucket].TryTake(out var workspace)
             ? workspace
-            : new ScoringWorkspace(1 << bucket, _inputFeatures, _outputFeatures);
+            : _create(1 << bucket);
     }
 
     public void Return(ScoringWorkspace workspace)
