@@ -1,6 +1,11 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
+using AnomalyApi.Contracts.Json;
 using AnomalyApi.Http;
+using AnomalyApi.Model;
+using AnomalyApi.Scoring;
+using AnomalyApi.Security;
+using Microsoft.Extensions.Options;
 
 namespace AnomalyApi.Contracts;
 
@@ -32,9 +37,36 @@ public sealed record BatchPredictRequest(IReadOnlyList<FeatureRow>? Instances)
     [JsonIgnore]
     public RequestProblem? BindingProblem { get; private init; }
 
+    /// <summary>
+    /// The rows, when the body took the fast path (then <see cref="Instances"/> is null): read straight into one
+    /// pooled buffer by <see cref="BatchRowsReader"/>, so already known to be valid for the request's model (the
+    /// validator skips it). Returned to the pool with the response.
+    /// </summary>
+    [JsonIgnore]
+    public FeatureMatrix? Matrix { get; init; }
+
     public static async ValueTask<BatchPredictRequest?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
-        var (value, problem) = await RequestBody.ReadJsonAsync(context, RequestJson.BatchPredictRequest);
+        var (value, problem) = await RequestBody.ReadJsonAsync(context, RequestJson.BatchPredictRequest, ReadFast);
         return value ?? new BatchPredictRequest((IReadOnlyList<FeatureRow>?)null) { BindingProblem = problem };
+    }
+
+    private static BatchPredictRequest? ReadFast(ReadOnlyMemory<byte> body, HttpContext context)
+    {
+        var services = context.RequestServices;
+        var model = services.GetRequiredService<ModelProvider>();
+        if (!model.IsReady)
+        {
+            return null;
+        }
+        var matrix = BatchRowsReader.TryRead(body.Span, model.Scorer.Config.Features,
+            services.GetRequiredService<IOptions<ScoringOptions>>().Value.MaxBatchSize,
+            services.GetRequiredService<IOptions<LimitsOptions>>().Value.JsonMaxDepth);
+        if (matrix is null)
+        {
+            return null;
+        }
+        context.Response.RegisterForDispose(matrix);
+        return new BatchPredictRequest((IReadOnlyList<FeatureRow>?)null) { Matrix = matrix };
     }
 }

@@ -69,11 +69,40 @@ public static class PredictEndpoints
         return TypedResults.Ok(result);
     }
 
-    public static Results<Ok<BatchPredictionResponse>, ValidationProblem, ProblemHttpResult> PredictBatch(
+    public static Results<BatchJsonResult, ValidationProblem, ProblemHttpResult> PredictBatch(
         BatchPredictRequest request, HttpContext context, PredictionService predictions, ModelProvider model)
     {
         predictions.RecordParse(context);
-        var instances = request.Instances!;
+        // The fast path's rows were read against this request's model (the lease holds it from binding to the response).
+        var rows = request.Matrix is { } matrix ? matrix.Values : ToModelOrder(request.Instances!, model);
+        var scored = predictions.Score(rows);
+        predictions.RecordBatchSize(scored.Rows);
+        if (PredictionService.FirstNonFiniteRow(scored) is { } bad)
+        {
+            return NonFinite($"instances[{bad}]");
+        }
+        return predictions.ToJsonResult(scored);
+    }
+
+    public static Results<BatchJsonResult, NdjsonResult, ValidationProblem, ProblemHttpResult> PredictCsv(
+        CsvBatch csv, HttpContext context, PredictionService predictions)
+    {
+        predictions.RecordParse(context);
+        predictions.RecordBatchSize(csv.Rows);
+        if (WantsNdjson(context.Request))
+        {
+            return new NdjsonResult(csv, predictions, StreamChunkRows);
+        }
+        var scored = predictions.Score(csv.Values);
+        if (PredictionService.FirstNonFiniteRow(scored) is { } bad)
+        {
+            return NonFinite(CsvBatch.Field(bad + 1, null));
+        }
+        return predictions.ToJsonResult(scored, csv.Ids);
+    }
+
+    private static float[] ToModelOrder(IReadOnlyList<FeatureRow> instances, ModelProvider model)
+    {
         var features = model.Scorer.FeatureCount;
         var rows = new float[instances.Count * features];
         for (var i = 0; i < instances.Count; i++)
@@ -88,36 +117,7 @@ public static class PredictEndpoints
                 ToModelOrder(instances[i].Named!, model, target);
             }
         }
-        var scored = predictions.Score(rows);
-        predictions.RecordBatchSize(instances.Count);
-        if (PredictionService.FirstNonFiniteRow(scored) is { } bad)
-        {
-            return NonFinite($"instances[{bad}]");
-        }
-        var respondStart = Stopwatch.GetTimestamp();
-        var response = predictions.ToResponse(scored);
-        predictions.RecordRespond(respondStart);
-        return TypedResults.Ok(response);
-    }
-
-    public static Results<Ok<BatchPredictionResponse>, NdjsonResult, ValidationProblem, ProblemHttpResult> PredictCsv(
-        CsvBatch csv, HttpContext context, PredictionService predictions)
-    {
-        predictions.RecordParse(context);
-        predictions.RecordBatchSize(csv.Rows);
-        if (WantsNdjson(context.Request))
-        {
-            return new NdjsonResult(csv, predictions, StreamChunkRows);
-        }
-        var scored = predictions.Score(csv.Values);
-        if (PredictionService.FirstNonFiniteRow(scored) is { } bad)
-        {
-            return NonFinite(CsvBatch.Field(bad + 1, null));
-        }
-        var respondStart = Stopwatch.GetTimestamp();
-        var response = predictions.ToResponse(scored, csv.Ids);
-        predictions.RecordRespond(respondStart);
-        return TypedResults.Ok(response);
+        return rows;
     }
 
     private static float[] ToModelOrder(IEnumerable<KeyValuePair<string, float>> values, ModelProvider model)

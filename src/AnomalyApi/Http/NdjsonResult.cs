@@ -26,12 +26,14 @@ public sealed class NdjsonResult(CsvBatch batch, PredictionService predictions, 
         response.ContentType = ContentType;
 
         var features = batch.Values.Length / batch.Rows;
-        var typeInfo = AnomalyJsonContext.Default.PredictionResult;
+        var names = predictions.EncodedFeatureNames;
+        var topFeatures = predictions.TopFeatures;
         var written = 0;
         var responding = 0.0;
         try
         {
-            await using var writer = new Utf8JsonWriter(response.BodyWriter);
+            // The same line as serializing a PredictionResult, written straight from the scores.
+            await using var writer = new Utf8JsonWriter(response.BodyWriter, PredictionJsonWriter.WriterOptions);
             for (var start = 0; start < batch.Rows; start += chunkRows)
             {
                 var rows = Math.Min(chunkRows, batch.Rows - start);
@@ -45,7 +47,7 @@ public sealed class NdjsonResult(CsvBatch batch, PredictionService predictions, 
                 var respondStart = Stopwatch.GetTimestamp();
                 for (var row = 0; row < rows; row++)
                 {
-                    JsonSerializer.Serialize(writer, predictions.ToResult(scored, row, batch.Ids[start + row]), typeInfo);
+                    PredictionJsonWriter.WriteResult(writer, scored, row, names, topFeatures, batch.Ids[start + row]);
                     writer.Flush();
                     writer.Reset();
                     response.BodyWriter.Write("\n"u8);

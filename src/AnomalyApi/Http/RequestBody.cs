@@ -18,7 +18,9 @@ namespace AnomalyApi.Http;
 /// </summary>
 internal static class RequestBody
 {
-    public static async ValueTask<(T? Value, RequestProblem? Problem)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
+    /// <param name="fastRead">Optional: reads the common case cheaply, or returns null for the strict reading to decide.</param>
+    public static async ValueTask<(T? Value, RequestProblem? Problem)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo,
+        Func<ReadOnlyMemory<byte>, HttpContext, T?>? fastRead = null)
         where T : class
     {
         ParseTiming.Start(context);
@@ -34,6 +36,10 @@ internal static class RequestBody
         if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             return (null, RequestProblem.BadRequest(JsonPaths.Body, "is empty; a JSON object is required"));
+        }
+        if (fastRead?.Invoke(body, context) is { } fast)
+        {
+            return (fast, null);
         }
         var maxDepth = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.JsonMaxDepth;
         try

@@ -67,5 +67,16 @@ public sealed record LabelledBatch(ScoredBatch Scores, bool[] IsAnomaly, double?
 {
     public int Rows => Scores.Rows;
 
-    public int AnomalyCount => IsAnomaly.Count(static a => a);
+    public int AnomalyCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var anomaly in IsAnomaly)
+            {
+                count += anomaly ? 1 : 0;
+            }
+            return count;
+        }
+    }
 }

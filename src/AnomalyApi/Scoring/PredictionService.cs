@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using AnomalyApi.Contracts;
 using AnomalyApi.Core.Scoring;
 using AnomalyApi.Http;
@@ -96,6 +97,20 @@ public sealed class PredictionService(ModelProvider model, AnomalyLabeler labele
         batch.Scores.ReconstructionRow(row).ToArray(),
         [.. batch.Scores.TopFeatures(row, TopFeatureCount).Select(static f => new TopFeature(f.Name, f.Error))]);
 
+    /// <summary>The batch as a 200 response, written straight from the scores (no per-row records).</summary>
+    public BatchJsonResult ToJsonResult(LabelledBatch batch, IReadOnlyList<string?>? ids = null) =>
+        new(batch, model.Scorer.Config.Features, TopFeatureCount, ids, this);
+
+    /// <summary>The features of the request's model, escaped for <see cref="PredictionJsonWriter"/>.</summary>
+    public JsonEncodedText[] EncodedFeatureNames => PredictionJsonWriter.Encode(model.Scorer.Config.Features);
+
+    /// <summary>How many features each result lists (Scoring:TopFeatures).</summary>
+    public int TopFeatures => TopFeatureCount;
+
+    /// <summary>
+    /// The records <see cref="ToJsonResult"/> stands for: what the OpenAPI description shows, and the reference the
+    /// writer is tested against.
+    /// </summary>
     public BatchPredictionResponse ToResponse(LabelledBatch batch, IReadOnlyList<string?>? ids = null)
     {
         var results = new PredictionResult[batch.Rows];

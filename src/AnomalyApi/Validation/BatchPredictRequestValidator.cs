@@ -46,6 +46,6 @@ public sealed class BatchPredictRequestValidator : AbstractValidator<BatchPredic
                     return;
                 }
             }
-        });
+        }).When(static request => request.Matrix is null); // the fast path reads only rows that pass these rules
     }
 }

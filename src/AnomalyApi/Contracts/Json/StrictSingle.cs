@@ -17,7 +17,7 @@ public static class StrictSingle
         switch (reader.TokenType)
         {
             case JsonTokenType.Number:
-                if (reader.TryGetSingle(out value) && float.IsFinite(value))
+                if (FastSingle.TryGetSingle(ref reader, out value) && float.IsFinite(value))
                 {
                     return true;
                 }
