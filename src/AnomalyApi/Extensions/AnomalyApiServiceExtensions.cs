@@ -4,6 +4,7 @@ using AnomalyApi.Contracts;
 using AnomalyApi.Hosting;
 using AnomalyApi.Http;
 using AnomalyApi.Model;
+using AnomalyApi.Observability;
 using AnomalyApi.OpenApi;
 using AnomalyApi.Scoring;
 using AnomalyApi.Security;
@@ -78,6 +79,9 @@ public static class AnomalyApiServiceExtensions
             .AddCheck<ShutdownHealthCheck>(ShutdownHealthCheck.Name, tags: [HealthTags.Ready]);  // 503 once SIGTERM arrives
 
         services.AddAnomalySwagger();
+
+        // /metrics: our series, prometheus-net's HTTP and process ones, not its per-request meter adapters.
+        DefaultMetrics.SuppressAdapters();
 
         // API keys, rate limiting, request and Kestrel limits (Auth:*, RateLimiting:*, Limits:*, Kestrel:Limits:*).
         builder.AddAnomalyApiSecurity();
