@@ -11,6 +11,8 @@ namespace AnomalyApi.Trainer.Building;
 /// <param name="Clip">Whether the served model clamps normalised values to [0, 1].</param>
 /// <param name="ModelName">model_name in the config.</param>
 /// <param name="ModelVersion">model_version in the config, if any.</param>
+/// <param name="RangeMargin">How far to widen each feature's fitted min/max, see <see cref="RangeWidening"/>; 0 widens nothing.</param>
+/// <param name="RangeFloor">The smallest range the margin is taken of, as a fraction of the feature's magnitude.</param>
 public sealed record BuildRequest(
     string DataPath,
     string OutputDirectory,
@@ -19,7 +21,9 @@ public sealed record BuildRequest(
     string ThresholdMethod,
     bool Clip,
     string ModelName,
-    string? ModelVersion)
+    string? ModelVersion,
+    double RangeMargin = 0,
+    double RangeFloor = RangeWidening.DefaultFloor)
 {
     /// <summary>
     /// Columns that are never features when <see cref="Features"/> is not given: the row's time and the

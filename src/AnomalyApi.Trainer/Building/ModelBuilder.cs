@@ -10,7 +10,7 @@ using AnomalyApi.Trainer.Training;
 namespace AnomalyApi.Trainer.Building;
 
 /// <summary>
-/// The <c>train</c> pipeline: read normal telemetry, fit min/max, train the autoencoder, export ONNX, pick
+/// The <c>train</c> pipeline: read normal telemetry, fit min/max (widened as asked), train the autoencoder, export ONNX, pick
 /// the threshold and write the config and report. The training RMSEs the threshold is chosen from are
 /// computed by the Core scorer running the exported ONNX file, the very code the service runs, so the
 /// threshold and the served scores cannot drift apart.
@@ -30,7 +30,8 @@ public static class ModelBuilder
             throw new TelemetryCsvException(null, null, $"{request.DataPath} has {table.Rows} data rows; at least 10 are needed to train");
         }
 
-        var normalization = FitMinMax(table, request.Clip);
+        var observed = FitMinMax(table, request.Clip);
+        var normalization = RangeWidening.Widen(observed, features, request.RangeMargin, request.RangeFloor);
         var normalized = new float[table.Values.Length];
         new MinMaxNormalizer(normalization).Normalize(table.Values, normalized);
         var training = AutoencoderTrainer.Train(normalized, features.Count, request.Training, progress, cancellationToken);
@@ -57,7 +58,7 @@ public static class ModelBuilder
             var threshold = ThresholdSelector.Select(rmse, method);
             config = config with { Threshold = threshold.Value };
 
-            var report = TrainingReport.Create(request, table.Rows, training, threshold, rmse, stopwatch.Elapsed);
+            var report = TrainingReport.Create(request, table.Rows, training, threshold, rmse, stopwatch.Elapsed, observed, normalization);
             ModelConfigWriter.Write(configPath, config, TrainingReport.ConfigExtras(report));
             TrainingReport.WriteJson(Path.Combine(staging.FullName, ModelFiles.ReportJson), report);
             TrainingReportPlot.WritePng(Path.Combine(staging.FullName, ModelFiles.ReportPng), training.TrainLosses, training.ValidationLosses, rmse, threshold.Value);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using AnomalyApi.Core.Configuration;
 using AnomalyApi.Trainer.Training;
 
 namespace AnomalyApi.Trainer.Building;
@@ -54,6 +55,9 @@ public sealed record TrainingReport
     /// <summary>The threshold and how it was chosen.</summary>
     public required ThresholdChoice Threshold { get; init; }
 
+    /// <summary>The min/max seen in the data and how far they were widened into the config's normalisation.</summary>
+    public required RangeReport Range { get; init; }
+
     /// <summary>Summary of the training rows' served RMSE.</summary>
     public required RmseSummary TrainingRmse { get; init; }
 
@@ -61,7 +65,8 @@ public sealed record TrainingReport
     public required double Seconds { get; init; }
 
     /// <summary>Assembles the report.</summary>
-    public static TrainingReport Create(BuildRequest request, int rows, TrainingResult training, ThresholdChoice threshold, double[] rmse, TimeSpan elapsed) => new()
+    public static TrainingReport Create(BuildRequest request, int rows, TrainingResult training, ThresholdChoice threshold, double[] rmse, TimeSpan elapsed,
+        MinMaxNormalization observed, MinMaxNormalization normalization) => new()
     {
         DataFile = Path.GetFileName(request.DataPath),
         Rows = rows,
@@ -76,6 +81,7 @@ public sealed record TrainingReport
         TrainLoss = training.TrainLosses,
         ValidationLoss = training.ValidationLosses,
         Threshold = threshold,
+        Range = new RangeReport(request.RangeMargin, request.RangeFloor, observed.Min, observed.Max, normalization.Min, normalization.Max),
         TrainingRmse = RmseSummary.Of(rmse),
         Seconds = Math.Round(elapsed.TotalSeconds, 1),
     };
@@ -102,6 +108,18 @@ public sealed record TrainingReport
     public static void WriteJson(string path, TrainingReport report) =>
         File.WriteAllText(path, JsonSerializer.Serialize(report, JsonOptions));
 }
+
+/// <summary>
+/// The <c>--range-margin</c> and <c>--range-floor</c> a model was trained with, the per-feature min/max observed in
+/// its data and the min/max its config normalises by (equal to the observed ones when the margin is 0).
+/// </summary>
+public sealed record RangeReport(
+    double Margin,
+    double Floor,
+    IReadOnlyList<double> ObservedMin,
+    IReadOnlyList<double> ObservedMax,
+    IReadOnlyList<double> NormalizationMin,
+    IReadOnlyList<double> NormalizationMax);
 
 /// <summary>Distribution of the training rows' RMSE.</summary>
 public sealed record RmseSummary(double Min, double Mean, double StandardDeviation, double P50, double P95, double P99, double Max)

@@ -37,13 +37,30 @@ public static class TrainCommand
             DefaultValueFactory = _ => "auto",
         };
         threshold.AcceptOnlyFromAmong([.. ThresholdSelector.MethodNames]);
+        var rangeMargin = new Option<double>("--range-margin")
+        {
+            Description = "Widen each feature's fitted [min, max] on both sides by this multiple of max(max - min, floor), " +
+                          "so slow drift after a short recording is not clipped into an anomaly; CPU mode fractions stay within [0, 1], _bytes gauges >= 0. " +
+                          "0 (default) normalises by exactly what the data holds; 1 to 2 suits a recording of minutes",
+            HelpName = "fraction",
+            DefaultValueFactory = _ => 0,
+        };
+        rangeMargin.Validators.Add(result => AddErrorUnlessNonNegative(result, "--range-margin"));
+        var rangeFloor = new Option<double>("--range-floor")
+        {
+            Description = "Smallest range --range-margin is taken of, as a fraction of the feature's magnitude max(|min|, |max|): " +
+                          "memory gauges that moved a few MiB out of GiBs get room of a few percent",
+            HelpName = "fraction",
+            DefaultValueFactory = _ => RangeWidening.DefaultFloor,
+        };
+        rangeFloor.Validators.Add(result => AddErrorUnlessNonNegative(result, "--range-floor"));
         var clip = new Option<bool>("--clip") { Description = "Clamp normalised values to [0, 1] when serving", DefaultValueFactory = _ => true };
         var name = new Option<string>("--name") { Description = "model_name in the config", DefaultValueFactory = _ => "node-telemetry-autoencoder" };
         var version = new Option<string?>("--model-version") { Description = "model_version in the config" };
 
         var command = new Command("train", "Train the autoencoder on normal telemetry and write an ONNX model directory")
         {
-            data, output, features, epochs, seed, restarts, batchSize, patience, learningRate, threshold, clip, name, version,
+            data, output, features, epochs, seed, restarts, batchSize, patience, learningRate, threshold, rangeMargin, rangeFloor, clip, name, version,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -63,7 +80,9 @@ public static class TrainCommand
                 ThresholdMethod: parse.GetRequiredValue(threshold),
                 Clip: parse.GetValue(clip),
                 ModelName: parse.GetRequiredValue(name),
-                ModelVersion: parse.GetValue(version));
+                ModelVersion: parse.GetValue(version),
+                RangeMargin: parse.GetValue(rangeMargin),
+                RangeFloor: parse.GetValue(rangeFloor));
             return Task.FromResult(Run(request, cancellationToken));
         });
         return command;
@@ -102,6 +121,10 @@ public static class TrainCommand
         Console.WriteLine($"epochs:     {training.EpochsRun} run, best {training.BestEpoch} (validation loss {training.BestValidationLoss:E4}){(training.StoppedEarly ? ", stopped early" : "")}");
         Console.WriteLine($"threshold:  {choice.Value:G6} ({ThresholdSelector.MethodName(choice.Method)} -> {ThresholdSelector.MethodName(choice.Applied)}" +
                           (choice.Normality is { } n ? $"; {n.Test} statistic {n.Statistic:G4}, p {n.PValue:G3}" : "") + ")");
+        if (request.RangeMargin > 0)
+        {
+            Console.WriteLine(FormattableString.Invariant($"range:      min/max widened by {request.RangeMargin:G4} x max(range, {request.RangeFloor:G4} x magnitude) per side (observed and widened in {ModelFiles.ReportJson})"));
+        }
         Console.WriteLine($"wrote:      {outcome.OutputDirectory}/{{{ModelFiles.Onnx}, {ModelFiles.Config}, {ModelFiles.ReportJson}, {ModelFiles.ReportPng}}}");
         return ExitCodes.Success;
     }
@@ -132,6 +155,15 @@ public static class TrainCommand
                 Console.WriteLine($"restart {epoch.Restart}/{epoch.Restarts} epoch {epoch.Epoch}/{epoch.TotalEpochs} train {epoch.TrainLoss:E3} val {epoch.ValidationLoss:E3}");
             }
         }), cancellationToken);
+
+    private static void AddErrorUnlessNonNegative(System.CommandLine.Parsing.OptionResult result, string name)
+    {
+        var value = result.GetValueOrDefault<double>();
+        if (!double.IsFinite(value) || value < 0)
+        {
+            result.AddError($"{name}: {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a finite number >= 0");
+        }
+    }
 
     /// <summary>Accepts "--features a,b c" as well as "--features a --features b".</summary>
     private static IReadOnlyList<string>? SplitList(string[]? values) =>

@@ -87,6 +87,58 @@ public sealed class TrainerCliTests : IDisposable
     }
 
     [Fact]
+    public void Train_WithRangeMargin_WidensTheConfigsMinMax_AndReportsObservedAndWidened()
+    {
+        // cpu_0_idle 0.90..0.98, memory_used 1.000e9..1.003e9 (exact in float32).
+        File.WriteAllText(PathOf("short.csv"), "timestamp,cpu_0_idle,memory_used_bytes\n" + string.Join('\n', Enumerable.Range(0, 40).Select(i =>
+            FormattableString.Invariant($"{i},{0.90 + i % 5 * 0.02},{1_000_000_000 + i % 4 * 1_000_000}"))));
+
+        Assert.Equal(ExitCodes.Success, Run("train", "--data", PathOf("short.csv"), "--out", PathOf("m"), "--epochs", "2", "--range-margin", "1"));
+
+        // By hand: cpu pad 1 × max(0.08, 0.05 × 0.98) = 0.08, so 0.82..1.06 clamped to 1;
+        // memory pad 1 × max(3e6, 0.05 × 1.003e9) = 5.015e7.
+        var normalization = ModelConfigReader.Read(PathOf("m/model_config.json")).Normalization;
+        Assert.Equal(0.82, normalization.Min[0], 6);
+        Assert.Equal(1.0, normalization.Max[0], 6);
+        Assert.Equal(949_850_000, normalization.Min[1], 1.0);
+        Assert.Equal(1_053_150_000, normalization.Max[1], 1.0);
+
+        using var report = JsonDocument.Parse(File.ReadAllText(PathOf("m/training_report.json")));
+        var range = report.RootElement.GetProperty("range");
+        Assert.Equal(1.0, range.GetProperty("margin").GetDouble());
+        Assert.Equal(0.05, range.GetProperty("floor").GetDouble());
+        Assert.Equal(0.90, range.GetProperty("observed_min")[0].GetDouble(), 6);
+        Assert.Equal(1_003_000_000, range.GetProperty("observed_max")[1].GetDouble());
+        Assert.Equal(normalization.Min, range.GetProperty("normalization_min").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(normalization.Max, range.GetProperty("normalization_max").EnumerateArray().Select(e => e.GetDouble()));
+    }
+
+    [Fact]
+    public void Train_WithoutRangeMargin_NormalisesByTheObservedMinMax()
+    {
+        File.WriteAllText(PathOf("short.csv"), "a,b\n" + string.Join('\n', Enumerable.Range(0, 20).Select(i => $"{i},{100 + i % 3}")));
+
+        Assert.Equal(ExitCodes.Success, Run("train", "--data", PathOf("short.csv"), "--out", PathOf("m"), "--epochs", "2"));
+
+        var normalization = ModelConfigReader.Read(PathOf("m/model_config.json")).Normalization;
+        Assert.Equal([0.0, 100.0], normalization.Min);
+        Assert.Equal([19.0, 102.0], normalization.Max);
+    }
+
+    [Theory]
+    [InlineData("--range-margin", "-1")]
+    [InlineData("--range-floor", "-0.01")]
+    [InlineData("--range-margin", "NaN")]
+    public void Train_WithNegativeRangeOption_IsAUsageErrorNamingTheOption(string option, string value)
+    {
+        File.WriteAllText(PathOf("ok.csv"), "a,b\n1,2\n");
+
+        Assert.Equal(ExitCodes.UsageError, Run("train", "--data", PathOf("ok.csv"), "--out", PathOf("m"), option, value));
+        Assert.Contains($"{option}: {value} is not a finite number >= 0", LastError);
+        Assert.False(Directory.Exists(PathOf("m")));
+    }
+
+    [Fact]
     public void Train_WithBadCell_ExitsWithDataErrorNamingRowAndColumn()
     {
         File.WriteAllText(PathOf("bad.csv"), "a,b\n1,2\n3,oops\n");
