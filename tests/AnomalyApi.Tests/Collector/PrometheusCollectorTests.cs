@@ -6,6 +6,8 @@ using System.Text.Json.Nodes;
 using AnomalyApi.Tests.Shared;
 using Microsoft.Extensions.Logging;
 
+using static AnomalyApi.Tests.Collector.CollectorProbe;
+
 namespace AnomalyApi.Tests.Collector;
 
 /// <summary>
@@ -261,50 +263,6 @@ public sealed class PrometheusCollectorTests
             }
         }
         return mapping;
-    }
-
-    private static async Task AssertPredictWorksAsync(HttpClient client)
-    {
-        var response = await client.PostAsJsonAsync("/predict", new JsonObject { ["features"] = TestModel.ToJsonArray(TestModel.RowAt(0.5)) });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    private static async Task<JsonObject> ReadyAsync(HttpClient client) => (await ReadyWithStatusAsync(client)).Body;
-
-    private static async Task<(HttpStatusCode Status, JsonObject Body)> ReadyWithStatusAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync("/health/ready");
-        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
-    }
-
-    private static async Task<JsonObject> WaitForCollectorCheckAsync(HttpClient client, Func<JsonObject, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var check = (await ReadyAsync(client))["checks"]?["collector"]?.AsObject();
-            if (check is not null && condition(check))
-            {
-                return check;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"the collector check did not get there within {Patience.TotalSeconds} s; last: {check?.ToJsonString() ?? "absent"}");
-            await Task.Delay(200);
-        }
-    }
-
-    private static async Task<JsonObject> WaitForRecentAsync(HttpClient client, Func<JsonObject, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var recent = (await client.GetFromJsonAsync<JsonObject>("/collector/recent"))!;
-            if (condition(recent))
-            {
-                return recent;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"/collector/recent did not get there within {Patience.TotalSeconds} s; last: {recent.ToJsonString()}");
-            await Task.Delay(200);
-        }
     }
 
     /// <summary>A mapping file in the temp folder, deleted on dispose.</summary>

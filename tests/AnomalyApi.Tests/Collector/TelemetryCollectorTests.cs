@@ -5,15 +5,16 @@ using AnomalyApi.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using AnomalyApi.Tests.Shared;
 
+using static AnomalyApi.Tests.Collector.CollectorProbe;
+
 namespace AnomalyApi.Tests.Collector;
 
 /// <summary>
 /// The background collector in the real host, at a 1 s interval, against Debian's real node_exporter, a loopback
-/// 4-CPU stand-in, or nothing at all. Waits are bounded polls (up to 20 s), never fixed sleeps that must be long enough.
+/// 4-CPU stand-in, or nothing at all. Waits are bounded polls (CollectorProbe, up to 30 s), never fixed sleeps that must be long enough.
 /// </summary>
 public sealed class TelemetryCollectorTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private static AnomalyApiFactory Collecting(Uri url) => AnomalyApiFactory.With(
         ("Collector:Enabled", "true"),
@@ -147,47 +148,4 @@ public sealed class TelemetryCollectorTests
         _ => (float)memory[name],
     })];
 
-    private static async Task AssertPredictWorksAsync(HttpClient client)
-    {
-        var response = await client.PostAsJsonAsync("/predict", new JsonObject { ["features"] = TestModel.ToJsonArray(TestModel.RowAt(0.5)) });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    private static async Task<JsonObject> ReadyAsync(HttpClient client) => (await ReadyWithStatusAsync(client)).Body;
-
-    private static async Task<(HttpStatusCode Status, JsonObject Body)> ReadyWithStatusAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync("/health/ready");
-        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
-    }
-
-    private static async Task<JsonObject> WaitForCollectorCheckAsync(HttpClient client, Func<JsonObject, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var check = (await ReadyAsync(client))["checks"]?["collector"]?.AsObject();
-            if (check is not null && condition(check))
-            {
-                return check;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"the collector check did not get there within {Patience.TotalSeconds} s; last: {check?.ToJsonString() ?? "absent"}");
-            await Task.Delay(200);
-        }
-    }
-
-    private static async Task<JsonObject> WaitForRecentAsync(HttpClient client, Func<JsonObject, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var recent = (await client.GetFromJsonAsync<JsonObject>("/collector/recent"))!;
-            if (condition(recent))
-            {
-                return recent;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"/collector/recent did not get there within {Patience.TotalSeconds} s; last: {recent.ToJsonString()}");
-            await Task.Delay(200);
-        }
-    }
 }
