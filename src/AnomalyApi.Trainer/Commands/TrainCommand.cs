@@ -48,8 +48,9 @@ public static class TrainCommand
         rangeMargin.Validators.Add(result => AddErrorUnlessNonNegative(result, "--range-margin"));
         var rangeFloor = new Option<double>("--range-floor")
         {
-            Description = "Smallest range --range-margin is taken of, as a fraction of the feature's magnitude max(|min|, |max|): " +
-                          "memory gauges that moved a few MiB out of GiBs get room of a few percent",
+            Description = "Smallest range --range-margin is taken of, as a fraction of the size of the feature's unit " +
+                          "(1 for a CPU fraction, the largest _bytes gauge for memory, else max(|min|, |max|)): " +
+                          "gauges that barely moved while recording get room of a few percent of a CPU or of RAM",
             HelpName = "fraction",
             DefaultValueFactory = _ => RangeWidening.DefaultFloor,
         };
@@ -123,7 +124,7 @@ public static class TrainCommand
                           (choice.Normality is { } n ? $"; {n.Test} statistic {n.Statistic:G4}, p {n.PValue:G3}" : "") + ")");
         if (request.RangeMargin > 0)
         {
-            Console.WriteLine(FormattableString.Invariant($"range:      min/max widened by {request.RangeMargin:G4} x max(range, {request.RangeFloor:G4} x magnitude) per side (observed and widened in {ModelFiles.ReportJson})"));
+            Console.WriteLine(FormattableString.Invariant($"range:      min/max widened by {request.RangeMargin:G4} x max(range, {request.RangeFloor:G4} x unit scale) per side (observed and widened in {ModelFiles.ReportJson})"));
         }
         Console.WriteLine($"wrote:      {outcome.OutputDirectory}/{{{ModelFiles.Onnx}, {ModelFiles.Config}, {ModelFiles.ReportJson}, {ModelFiles.ReportPng}}}");
         return ExitCodes.Success;

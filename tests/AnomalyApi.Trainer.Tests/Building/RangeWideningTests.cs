@@ -5,7 +5,8 @@ namespace AnomalyApi.Trainer.Tests.Building;
 
 /// <summary>
 /// <c>--range-margin</c>'s widening of the fitted min/max, against values worked out by hand from
-/// pad = margin × max(max − min, floor × max(|min|, |max|)) on each side.
+/// pad = margin × max(max − min, floor × scale) on each side, where scale is 1 for a CPU fraction, the largest byte
+/// gauge for a <c>_bytes</c> gauge and the feature's own max(|min|, |max|) otherwise.
 /// </summary>
 public sealed class RangeWideningTests
 {
@@ -52,13 +53,47 @@ public sealed class RangeWideningTests
     }
 
     [Fact]
-    public void ConstantFeature_GetsTheFloorAsItsRange_AndAConstantAtZeroStaysConstant()
+    public void ConstantFeature_GetsTheFloorAsItsRange_AndAConstantAtZeroOfNoKnownUnitStaysConstant()
     {
         // pad 1 × max(0, 0.05 × 1000) = 50.
         var (min, max) = Widened("node_memory_MemTotal_bytes", 1000, 1000, margin: 1);
         Assert.Equal(950, min, 9);
         Assert.Equal(1050, max, 9);
-        Assert.Equal((0.0, 0.0), Widened("cpu_0_steal", 0, 0, margin: 3));
+        Assert.Equal((0.0, 0.0), Widened("errors", 0, 0, margin: 3));
+    }
+
+    [Fact]
+    public void CpuFractionNearZero_GetsTheFloorOfAWholeCpu()
+    {
+        // softirq 0..0.004 over quiet minutes: pad 2 × max(0.004, 0.05 × 1) = 0.1 → 0..0.104 (clamped at 0), so a
+        // tick of jitter (0.02) is a fifth of the band rather than five times the fitted range.
+        var (min, max) = Widened("cpu_0_softirq", 0, 0.004, margin: 2);
+        Assert.Equal(0.0, min);
+        Assert.Equal(0.104, max, 12);
+
+        // A mode never seen at all (steal on bare metal) gets the same room: 3 × 0.05.
+        var (stealMin, stealMax) = Widened("cpu_0_steal", 0, 0, margin: 3);
+        Assert.Equal(0.0, stealMin);
+        Assert.Equal(0.15, stealMax, 12);
+    }
+
+    [Fact]
+    public void ByteGauges_ShareTheLargestByteGaugeAsTheirScale()
+    {
+        // Buffers 10..10.5 MiB beside MemTotal 24 GiB: scale 24 GiB, pad 2 × 0.05 × 24 GiB = 2.4 GiB for both;
+        // Buffers' own size would have given it 2 × 0.05 × 10.5 MiB = 1.05 MiB, less than a page-cache flush.
+        const double MiB = 1 << 20, GiB = 1 << 30;
+        var widened = RangeWidening.Widen(
+            Fitted((10 * MiB, 10.5 * MiB), (24 * GiB, 24 * GiB), (0.4, 0.5)),
+            ["node_memory_Buffers_bytes", "node_memory_MemTotal_bytes", "load1"], margin: 2, floor: 0.05);
+
+        Assert.Equal(0, widened.Min[0]);
+        Assert.Equal(10.5 * MiB + 2.4 * GiB, widened.Max[0], 1e-3);
+        Assert.Equal(21.6 * GiB, widened.Min[1], 1e-3);
+        Assert.Equal(26.4 * GiB, widened.Max[1], 1e-3);
+        // A feature of no known unit keeps its own scale: pad 2 × max(0.1, 0.05 × 0.5) = 0.2.
+        Assert.Equal(0.2, widened.Min[2], 12);
+        Assert.Equal(0.7, widened.Max[2], 12);
     }
 
     [Fact]
