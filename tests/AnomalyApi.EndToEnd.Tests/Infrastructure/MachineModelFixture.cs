@@ -44,9 +44,10 @@ public sealed partial class MachineModelFixture(IMessageSink diagnostics) : IAsy
     /// <c>train --range-margin</c>, as README recommends for a recording of minutes. Fitted on 3 quiet minutes, the
     /// memory gauges' min/max are a few MiB apart out of GiBs; normalised by that, the page cache growing or the
     /// service allocating a few MiB more lands outside the range and is clipped to 0 or 1, and idle intervals are
-    /// flagged for ordinary drift. Widened by 2 × max(range, 5 % of the value) a side (the trainer's default floor),
-    /// they have room for that drift, while the loads stay far outside: 2 GiB of stress-ng memory is several times
-    /// memory_used's band, and a CPU burn takes idle to 0 and user to 1, the far edges of the CPU fractions' range,
+    /// flagged for ordinary drift; a CPU's softirq fitted on 0..0.004 is flagged for one tick of jitter. Widened by
+    /// 2 × max(range, 5 % of the unit) a side (the trainer's default floor: 5 % of a CPU, 5 % of the largest memory
+    /// gauge), they have room for that, while the loads stay far outside: 2 GiB of stress-ng memory moves
+    /// memory_used, MemFree and MemAvailable together by a large part of their band, and a CPU burn takes idle to 0 and user to 1, the far edges of the CPU fractions' range,
     /// which the trainer clamps to [0, 1] so the widening spends none of the normalised scale on impossible values.
     /// </summary>
     public const string RangeMargin = "2";
@@ -69,6 +70,9 @@ public sealed partial class MachineModelFixture(IMessageSink diagnostics) : IAsy
 
     public ModelConfig Model { get; private set; } = null!;
 
+    /// <summary>When the service serving the trained model was started.</summary>
+    public DateTimeOffset ServingSince { get; private set; }
+
     /// <summary>CPUs in the trained model's features: what the first scrape of this machine reported.</summary>
     public int Cpus { get; private set; }
 
@@ -77,6 +81,9 @@ public sealed partial class MachineModelFixture(IMessageSink diagnostics) : IAsy
     /// on one already busy, a CPU burn adds nothing the model has not seen, and the failure messages say so.
     /// </summary>
     public double RecordedCpuBusy { get; private set; }
+
+    /// <summary>Each <c>_bytes</c> feature's min and max in the recording, in MiB: what "normal" memory was.</summary>
+    public IReadOnlyDictionary<string, (double Min, double Max)> RecordedMiB { get; private set; } = new Dictionary<string, (double, double)>();
 
     /// <summary>What record and train printed.</summary>
     public string TrainerLog { get; private set; } = "";
@@ -101,6 +108,7 @@ public sealed partial class MachineModelFixture(IMessageSink diagnostics) : IAsy
         Cpus = Model.Features.Count(f => CpuIdleFeature().IsMatch(f));
         Report(recorded, clock.Elapsed - recorded, output);
 
+        ServingSince = DateTimeOffset.UtcNow;
         await StartServiceAsync(ModelDirectory);
         await Collector.VectorsAfterAsync(DateTimeOffset.MinValue, 1);
     }
@@ -133,6 +141,9 @@ public sealed partial class MachineModelFixture(IMessageSink diagnostics) : IAsy
         // CPU burn stand out, and this line says so when the cpu load is not detected.
         var idleColumns = header.Select((name, i) => (name, i)).Where(c => CpuIdleFeature().IsMatch(c.name)).Select(c => c.i).ToArray();
         var busy = RecordedCpuBusy = 1 - rows.Average(cells => idleColumns.Average(i => double.Parse(cells[i], CultureInfo.InvariantCulture)));
+        RecordedMiB = header.Select((name, i) => (name, i)).Where(c => c.name.EndsWith("_bytes", StringComparison.Ordinal)).ToDictionary(
+            c => c.name,
+            c => (rows.Min(cells => double.Parse(cells[c.i], CultureInfo.InvariantCulture)) / (1 << 20), rows.Max(cells => double.Parse(cells[c.i], CultureInfo.InvariantCulture)) / (1 << 20)));
         Diagnostics.OnMessage(new DiagnosticMessage(FormattableString.Invariant(
             $"record: {rows.Length} rows in {recorded.TotalSeconds:F0} s, load average {LoadAverage()}, CPUs {busy:P0} busy on average, memory_used {usedMiB.Min():F1}..{usedMiB.Max():F1} MiB (normalised over {bandMin:F1}..{bandMax:F1} MiB); train ({trained.TotalSeconds:F0} s): {string.Join("; ", summary.Select(l => l.Trim()))}")));
     }
