@@ -52,7 +52,7 @@ public static class PredictEndpoints
         return group;
     }
 
-    public static Results<Ok<PredictionResult>, ValidationProblem, ProblemHttpResult> Predict(
+    public static Results<PredictionJsonResult, ValidationProblem, ProblemHttpResult> Predict(
         PredictRequest request, HttpContext context, PredictionService predictions, ModelProvider model)
     {
         predictions.RecordParse(context);
@@ -63,10 +63,7 @@ public static class PredictEndpoints
         {
             return NonFinite(request.Features is null ? "values" : "features");
         }
-        var respondStart = Stopwatch.GetTimestamp();
-        var result = predictions.ToResult(scored, 0);
-        predictions.RecordRespond(respondStart);
-        return TypedResults.Ok(result);
+        return new PredictionJsonResult(scored, 0, predictions);
     }
 
     public static Results<BatchJsonResult, ValidationProblem, ProblemHttpResult> PredictBatch(
