@@ -48,19 +48,23 @@ public static class SwaggerExtensions
         {
             return app;
         }
-        app.UseSwagger(options =>
+        // Only /swagger paths enter its two middlewares: they would otherwise match every request against their routes.
+        app.UseWhen(static context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
         {
-            // Behind nginx under /anomaly, "Try it out" must post to /anomaly/predict: the server URL carries the
-            // request's PathBase (from X-Forwarded-Prefix or the PathBase setting). Relative, so the host and
-            // port the browser used stay as they are.
-            options.PreSerializeFilters.Add((document, request) =>
-                document.Servers = [new OpenApiServer { Url = request.PathBase.HasValue ? request.PathBase.Value : "/" }]);
-        });
-        app.UseSwaggerUI(options =>
-        {
-            // Relative to /swagger/index.html, so the UI finds its document under any prefix.
-            options.SwaggerEndpoint("v1/swagger.json", "AnomalyApi v1");
-            options.DocumentTitle = "AnomalyApi";
+            swagger.UseSwagger(options =>
+            {
+                // Behind nginx under /anomaly, "Try it out" must post to /anomaly/predict: the server URL carries the
+                // request's PathBase (from X-Forwarded-Prefix or the PathBase setting). Relative, so the host and
+                // port the browser used stay as they are.
+                options.PreSerializeFilters.Add((document, request) =>
+                    document.Servers = [new OpenApiServer { Url = request.PathBase.HasValue ? request.PathBase.Value : "/" }]);
+            });
+            swagger.UseSwaggerUI(options =>
+            {
+                // Relative to /swagger/index.html, so the UI finds its document under any prefix.
+                options.SwaggerEndpoint("v1/swagger.json", "AnomalyApi v1");
+                options.DocumentTitle = "AnomalyApi";
+            });
         });
         return app;
     }

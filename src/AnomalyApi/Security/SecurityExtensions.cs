@@ -53,4 +53,57 @@ public static class SecurityExtensions
         services.PostConfigure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         return builder;
     }
+
+    /// <summary>
+    /// Authentication, the rate limiter and authorization, in that order, each run only where it can change the
+    /// answer. The limiter is bypassed entirely while RateLimiting:Enabled is false. While Auth:ApiKeys is empty, a
+    /// request without an X-API-Key header to a route outside /admin would come out of both auth steps anonymous
+    /// and allowed, so it bypasses them: together they cost more than scoring a row.
+    /// </summary>
+    public static WebApplication UseAnomalyApiSecurity(this WebApplication app)
+    {
+        app.UseBypassable(services => services.GetRequiredService<ApiKeyStore>().ApiOpen ? CannotNeedAuth : null,
+            static branch => branch.UseAuthentication());
+        app.UseBypassable(services => services.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Enabled ? null : Always,
+            static branch => branch.UseRateLimiter());
+        app.UseBypassable(services => services.GetRequiredService<ApiKeyStore>().ApiOpen ? CannotNeedAuth : null,
+            static branch => branch.UseAuthorization());
+        return app;
+    }
+
+    private static readonly Func<HttpContext, bool> Always = static _ => true;
+
+    // No key to check (a wrong one is a 401 even on an open API), not /admin, and no authorization metadata of the
+    // endpoint's own (the endpoint middleware refuses to run those without the authorization middleware).
+    private static bool CannotNeedAuth(HttpContext context) =>
+        !context.Request.Headers.ContainsKey(AuthOptions.HeaderName)
+        && !ApiKeyRequirementHandler.IsAdmin(context)
+        && context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is null;
+
+    /// <summary>
+    /// Adds <paramref name="add"/>'s middleware to the main pipeline (so the framework sees UseAuthentication and
+    /// UseAuthorization were called and adds no copies of its own, as it would for a UseWhen branch), with a jump
+    /// past it for requests <paramref name="bypass"/> picks. The settings it depends on are read when the pipeline
+    /// is built, after RunAnomalyApiAsync has validated them: null runs it for every request,
+    /// <see cref="Always"/> leaves it out.
+    /// </summary>
+    private static void UseBypassable(this WebApplication app, Func<IServiceProvider, Func<HttpContext, bool>?> bypass,
+        Action<WebApplication> add)
+    {
+        RequestDelegate? after = null;
+        app.Use(next =>
+        {
+            // The pipeline is built from its end, so the middleware after this block is known by now.
+            var skip = bypass(app.Services);
+            var past = after!;
+            return skip switch
+            {
+                null => next,
+                _ when skip == Always => past,
+                _ => context => skip(context) ? past(context) : next(context),
+            };
+        });
+        add(app);
+        app.Use(next => after = next);
+    }
 }

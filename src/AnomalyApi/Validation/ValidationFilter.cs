@@ -22,8 +22,9 @@ public static class ValidationFilter
         builder.AddEndpointFilterFactory(static (factoryContext, next) =>
         {
             var services = factoryContext.ApplicationServices;
+            // Validators are singletons (AddValidatorsFromAssemblyContaining): resolved once here, not per request.
             var checkedArguments = factoryContext.MethodInfo.GetParameters()
-                .Select((parameter, index) => (Index: index, Validator: ValidatorType(services, parameter), Bound: IsBound(parameter)))
+                .Select((parameter, index) => (Index: index, Validator: Validator(services, parameter), Bound: IsBound(parameter)))
                 .Where(argument => argument.Validator is not null || argument.Bound)
                 .ToArray();
             if (checkedArguments.Length == 0)
@@ -34,15 +35,14 @@ public static class ValidationFilter
             return async invocationContext =>
             {
                 var http = invocationContext.HttpContext;
-                foreach (var (index, validatorType, _) in checkedArguments)
+                foreach (var (index, validator, _) in checkedArguments)
                 {
                     var argument = invocationContext.Arguments[index];
                     if (argument is IBoundRequest { BindingProblem: { } bindingProblem })
                     {
                         return Reject(http, bindingProblem);
                     }
-                    if (argument is null || validatorType is null
-                        || http.RequestServices.GetService(validatorType) is not IValidator validator)
+                    if (argument is null || validator is null)
                     {
                         continue;
                     }
@@ -75,10 +75,12 @@ public static class ValidationFilter
         return problem.ToResult();
     }
 
-    private static Type? ValidatorType(IServiceProvider services, ParameterInfo parameter)
+    private static IValidator? Validator(IServiceProvider services, ParameterInfo parameter)
     {
         var validatorType = typeof(IValidator<>).MakeGenericType(parameter.ParameterType);
-        return services.GetService<IServiceProviderIsService>()?.IsService(validatorType) == true ? validatorType : null;
+        return services.GetService<IServiceProviderIsService>()?.IsService(validatorType) == true
+            ? services.GetService(validatorType) as IValidator
+            : null;
     }
 
     private static bool IsBound(ParameterInfo parameter) => typeof(IBoundRequest).IsAssignableFrom(parameter.ParameterType);
