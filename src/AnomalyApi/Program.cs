@@ -1,6 +1,8 @@
 using AnomalyApi.Extensions;
 using AnomalyApi.Model;
+using AnomalyApi.Observability;
 using AnomalyApi.OpenApi;
+using AnomalyApi.Security;
 using Prometheus;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,11 +14,9 @@ app.UseProxyPathBase();             // or the PathBase setting, for proxies that
 app.UseExceptionHandler();          // the unexpected becomes a 500 problem, logged once
 app.UseStatusCodePages();           // bare 404/405s get a problem body too
 app.UseRouting();                   // after the path base is settled, so /anomaly/predict routes as /predict
-app.UseHttpMetrics();               // http_request_duration_seconds histograms per endpoint
+app.UseAnomalyHttpMetrics();        // http_request_duration_seconds histograms per endpoint, http_requests_in_progress
 app.UseAnomalySwagger();            // /swagger, with examples from the loaded model
-app.UseAuthentication();            // X-API-Key → the caller's key (Auth:ApiKeys, Auth:AdminKeys), if any
-app.UseRateLimiter();               // per key, else per client address (RateLimiting:*): 429 with Retry-After
-app.UseAuthorization();             // keys for the API when configured; /admin/* always needs one
+app.UseAnomalyApiSecurity();        // X-API-Key (Auth:*), then the rate limiter when on (RateLimiting:*), then the keys' rule
 app.UseModelLeases();               // each request finishes on the model it started with, across reloads
 app.MapAnomalyApi();                // /predict, /predict/batch, /predict/csv, /model, /health/live, /health/ready
 app.MapMetrics().AllowAnonymous();  // /metrics for Prometheus, without a key

@@ -207,10 +207,10 @@ echo
 echo "== wrk"
 cat "$work/wrk.txt"
 
-# Requests each live instance answered (prometheus-net's per-endpoint counter): the restarted api-1 must be
+# Requests each live instance answered (the count of prometheus-net's per-endpoint duration histogram): the restarted api-1 must be
 # among them, or the run never showed nginx routing back to a recovered replica.
 served() {
-  curl -s "http://127.0.0.1:$1/metrics" | awk '/^http_requests_received_total\{/ && /endpoint="\/predict\/?"/ { n += $NF } END { printf "%d", n }'
+  curl -s "http://127.0.0.1:$1/metrics" | awk '/^http_request_duration_seconds_count\{/ && /endpoint="\/predict\/?"/ { n += $NF } END { printf "%d", n }'
 }
 served_api2=$(served "${api_ports[1]}")
 served_restarted=$(served "${api_ports[0]}")

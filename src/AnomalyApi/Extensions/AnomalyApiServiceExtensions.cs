@@ -82,6 +82,7 @@ public static class AnomalyApiServiceExtensions
 
         // /metrics: our series, prometheus-net's HTTP and process ones, not its per-request meter adapters.
         DefaultMetrics.SuppressAdapters();
+        DefaultMetrics.DisableExemplars();
 
         // API keys, rate limiting, request and Kestrel limits (Auth:*, RateLimiting:*, Limits:*, Kestrel:Limits:*).
         builder.AddAnomalyApiSecurity();

@@ -2,7 +2,7 @@ using Prometheus;
 
 namespace AnomalyApi.Observability;
 
-/// <summary>prometheus-net's built-in series: the cheap process ones stay, the adapters go.</summary>
+/// <summary>prometheus-net's built-in series: the cheap process ones stay, the adapters and exemplars go.</summary>
 internal static class DefaultMetrics
 {
     /// <summary>
@@ -14,4 +14,11 @@ internal static class DefaultMetrics
     /// </summary>
     public static void SuppressAdapters() =>
         Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true, SuppressMeters = true });
+
+    /// <summary>
+    /// No exemplars on any series made after this call (all of ours: it runs while the services are registered).
+    /// By default every Observe and Inc asks Exemplar.FromTraceContext for the current trace's id; nothing here
+    /// traces requests, so it never finds one, yet asking was about 0.5 % of a /predict request's CPU in perf.
+    /// </summary>
+    public static void DisableExemplars() => Metrics.DefaultFactory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
 }
