@@ -37,6 +37,31 @@ public sealed class PredictionJsonWriterTests
     }
 
     [Fact]
+    public void BatchResponse_WithValuesTheFastFormatterDeclines_IsStillTheSerializedRecords()
+    {
+        // Zero, below 1e-4, from 1e7 and negative zero go through the framework's formatting; a row holding any of
+        // them is written value by value, the others in one piece, and all must read as the serializer writes them.
+        var rows = TestModel.Rows(6, seed: 11).ToArray();
+        var scored = TestModel.Score(rows);
+        var features = scored.FeatureCount;
+        float[] declined = [0f, 1e-6f, 3.5e-5f, 2.5e7f, -0.0f, -1e-5f];
+        for (var row = 0; row < declined.Length; row += 2)
+        {
+            scored.Reconstruction[row * features + row % features] = declined[row];
+            scored.Reconstruction[row * features + features - 1] = declined[row + 1];
+        }
+        var batch = Label(scored);
+
+        var expected = JsonSerializer.SerializeToUtf8Bytes(Records(batch, 5, null), ResponseJson);
+        var buffer = new ArrayBufferWriter<byte>();
+        new AnomalyApi.Http.BatchJsonResult(batch, TestModel.Features, 5, null, null!).Write(buffer);
+
+        Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(buffer.WrittenSpan));
+        // And the declined values are really in there (the test would prove nothing if scoring had overwritten them).
+        Assert.Contains($",{JsonSerializer.Serialize(2.5e7f)}]", Encoding.UTF8.GetString(buffer.WrittenSpan), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SelectTop_WithTies_KeepsTheModelsOrderLikeAStableSort()
     {
         var random = new Random(5);
