@@ -4,7 +4,8 @@ namespace AnomalyApi.Benchmarks.Load;
 
 /// <summary>
 /// <c>load</c>'s options: <c>--service-dir DIR</c> (a published service; default: publish src/AnomalyApi in Release),
-/// <c>--duration 10s</c> and <c>--warmup 3s</c> per measurement, <c>--connections 16</c>, <c>--rounds 3</c>,
+/// <c>--duration 10s</c> and <c>--warmup 3s</c> per measurement, <c>--settle 20s</c> per target once before the first
+/// round (0 skips), <c>--connections 16</c>, <c>--rounds 3</c>,
 /// <c>--sustain 60s</c> (0 skips the RSS run), <c>--cold-starts 5</c> (0 skips), <c>--pin</c> (servers on CPU 0,
 /// wrk on CPU 1), <c>--gc server|workstation</c> (both apps; default: the service's own setting), <c>--out FILE</c>
 /// (the markdown table, too).
@@ -14,6 +15,7 @@ public sealed record LoadOptions
     public string? ServiceDir { get; init; }
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(20);
     public int Connections { get; init; } = 16;
     public int Rounds { get; init; } = 3;
     public TimeSpan Sustain { get; init; } = TimeSpan.FromSeconds(60);
@@ -34,6 +36,7 @@ public sealed record LoadOptions
                 "--service-dir" => options with { ServiceDir = Path.GetFullPath(Value()) },
                 "--duration" => options with { Duration = Seconds(Value()) },
                 "--warmup" => options with { Warmup = Seconds(Value()) },
+                "--settle" => options with { Settle = Seconds(Value()) },
                 "--connections" => options with { Connections = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--rounds" => options with { Rounds = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--sustain" => options with { Sustain = Seconds(Value()) },

@@ -20,7 +20,7 @@ public static class LoadReport
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"{Environment.ProcessorCount} CPUs ({Cpu()}), load average {LoadCommand.LoadAverage()} at the end; wrk -t1 -c{options.Connections}, " +
-            $"{options.Duration.TotalSeconds:0} s per measurement after {options.Warmup.TotalSeconds:0} s warm-up, {rounds} alternating rounds (medians); " +
+            $"{options.Duration.TotalSeconds:0} s per measurement after {options.Warmup.TotalSeconds:0} s warm-up ({options.Settle.TotalSeconds:0} s per target before the first), {rounds} alternating rounds (medians); " +
             $"servers and wrk {(options.Pin ? "pinned to CPU 0 and CPU 1" : "unpinned")}; {string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}"))}");
         text.AppendLine();
         text.AppendLine("| target | requests/s | rows/s | p50 (ms) | p99 (ms) | non-2xx | requests/s ÷ baseline | p99 ÷ baseline |");
