@@ -14,8 +14,12 @@ namespace AnomalyApi.EndToEnd.Tests;
 [Trait("Category", "Load")]
 public sealed class LoadDetectionTests(MachineModelFixture machine, ITestOutputHelper output)
 {
-    /// <summary>Idle intervals watched before each load.</summary>
-    private const int IdleIntervals = 50;
+    /// <summary>
+    /// Idle intervals watched before each load: 300 in all, so the rate is measured over five minutes and one burst of
+    /// the VM's own kernel work (three cpu_1_system spikes within 13 s in one run, 2 % of 150 intervals) cannot use up
+    /// the budget alone.
+    /// </summary>
+    private const int IdleIntervals = 100;
 
     /// <summary>Intervals a load runs for (counted from its start): the detection window and a little more.</summary>
     private const int LoadIntervals = 5;
