@@ -73,8 +73,9 @@ public static class SecurityExtensions
 
     private static readonly Func<HttpContext, bool> Always = static _ => true;
 
-    // No key to check (a wrong one is a 401 even on an open API), not /admin, and no authorization metadata of the
-    // endpoint's own (the endpoint middleware refuses to run those without the authorization middleware).
+    // No key presented (one that is still goes the whole way: checked, a wrong one logged, a right one naming the
+    // caller's rate-limit partition), not /admin, and no authorization metadata of the endpoint's own (the endpoint
+    // middleware refuses to run those without the authorization middleware).
     private static bool CannotNeedAuth(HttpContext context) =>
         !context.Request.Headers.ContainsKey(AuthOptions.HeaderName)
         && !ApiKeyRequirementHandler.IsAdmin(context)
