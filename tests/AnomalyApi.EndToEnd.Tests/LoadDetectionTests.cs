@@ -128,7 +128,7 @@ public sealed class LoadDetectionTests(MachineModelFixture machine, ITestOutputH
         // (page cache left behind by a load, say) reads here as a median outside the recorded range.
         foreach (var phase in phases)
         {
-            var gauges = machine.RecordedMiB.Select(g => FormattableString.Invariant(
+            var gauges = machine.RecordedMiB.Where(g => phase.IdleBefore[0].Features.ContainsKey(g.Key)).Select(g => FormattableString.Invariant(
                 $"{g.Key.Replace("node_memory_", "", StringComparison.Ordinal)} {Median(phase.IdleBefore.Select(v => v.Features[g.Key] / (double)(1 << 20))):F0} ({g.Value.Min:F0}..{g.Value.Max:F0})"));
             _report.Line($"idle before {phase.Load}, MiB median (recorded range): {string.Join(", ", gauges)}");
         }
