@@ -54,6 +54,8 @@ public sealed class NodeExporterFeedTests : IAsyncLifetime
         float Feature(string name) => values[features.ToList().IndexOf(name)];
         Assert.Equal(Feature("node_memory_MemTotal_bytes") - Feature("node_memory_MemAvailable_bytes"), Feature("memory_used_bytes"), 1e3f);
         Assert.True(Feature("node_memory_MemAvailable_bytes") <= Feature("node_memory_MemTotal_bytes"));
+        Assert.InRange(Feature("node_memory_MemFree_bytes"), 0f, Feature("node_memory_MemAvailable_bytes"));
+        Assert.InRange(Feature("node_memory_Buffers_bytes") + Feature("node_memory_Cached_bytes"), 0f, Feature("node_memory_MemTotal_bytes"));
     }
 
     [Fact]
