@@ -47,7 +47,7 @@ public sealed partial class MachineModelFixture(IMessageSink diagnostics) : IAsy
     /// flagged for ordinary drift; a CPU's softirq fitted on 0..0.004 is flagged for one tick of jitter. Widened by
     /// 2 × max(range, 5 % of the unit) a side (the trainer's default floor: 5 % of a CPU, 5 % of the largest memory
     /// gauge), they have room for that, while the loads stay far outside: 2 GiB of stress-ng memory moves
-    /// memory_used, MemFree and MemAvailable together by a large part of their band, and a CPU burn takes idle to 0 and user to 1, the far edges of the CPU fractions' range,
+    /// memory_used and MemAvailable together by a large part of their band, and a CPU burn takes idle to 0 and user to 1, the far edges of the CPU fractions' range,
     /// which the trainer clamps to [0, 1] so the widening spends none of the normalised scale on impossible values.
     /// </summary>
     public const string RangeMargin = "2";
