@@ -53,11 +53,13 @@ public sealed class CsvBatch : IBindableFromHttpContext<CsvBatch>, IBoundRequest
         {
             return Failed(RequestProblem.UnsupportedMediaType(context.Request.ContentType, ContentType));
         }
-        var (body, problem) = await RequestBody.ReadBytesAsync(context);
-        if (problem is not null)
+        var (owner, problem) = await RequestBody.ReadBytesAsync(context);
+        if (owner is null)
         {
             return Failed(problem);
         }
+        using var pooled = owner;
+        var body = pooled.WrittenMemory;
         var maxLine = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxCsvLineBytes;
         if (LongLine(body.Span, maxLine) is { } line)
         {
