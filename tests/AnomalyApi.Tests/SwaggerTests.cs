@@ -53,4 +53,19 @@ public sealed class SwaggerTests(AnomalyApiFactory factory) : IClassFixture<Anom
 
         Assert.NotNull(document["paths"]!["/predict/csv"]!["post"]!["responses"]!["200"]!["content"]!["application/x-ndjson"]);
     }
+
+    [Fact]
+    public async Task BatchOperation_DocumentsTheProtobufFormAsBinary()
+    {
+        var document = JsonNode.Parse(await _client.GetStringAsync("/swagger/v1/swagger.json"))!;
+        var batch = document["paths"]!["/predict/batch"]!["post"]!;
+
+        foreach (var content in new[] { batch["requestBody"]!["content"]!, batch["responses"]!["200"]!["content"]! })
+        {
+            var schema = content["application/x-protobuf"]!["schema"]!;
+            Assert.Equal("binary", schema["format"]!.GetValue<string>());
+            Assert.Contains("predict_batch.proto", schema["description"]!.GetValue<string>() + batch["description"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.NotNull(content["application/json"]);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
 using AnomalyApi.Contracts.Json;
+using AnomalyApi.Contracts.Protobuf;
 using AnomalyApi.Http;
 using AnomalyApi.Model;
 using AnomalyApi.Scoring;
@@ -45,11 +46,48 @@ public sealed record BatchPredictRequest(IReadOnlyList<FeatureRow>? Instances)
     [JsonIgnore]
     public FeatureMatrix? Matrix { get; init; }
 
+    /// <summary>The body was a protocol buffers BatchRequest, so the response is a BatchResponse.</summary>
+    [JsonIgnore]
+    public bool IsProtobuf { get; private init; }
+
     public static async ValueTask<BatchPredictRequest?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
-        var (value, problem) = await RequestBody.ReadJsonAsync(context, RequestJson.BatchPredictRequest, ReadFast);
-        return value ?? new BatchPredictRequest((IReadOnlyList<FeatureRow>?)null) { BindingProblem = problem };
+        if (BatchProtobufReader.IsProtobuf(context.Request.ContentType))
+        {
+            return await ReadProtobufAsync(context);
+        }
+        var (value, problem) = await RequestBody.ReadJsonAsync(context, RequestJson.BatchPredictRequest, ReadFast,
+            $"application/json or {BatchProtobufReader.ContentTypes[0]}");
+        return value ?? Failed(problem);
     }
+
+    private static async ValueTask<BatchPredictRequest> ReadProtobufAsync(HttpContext context)
+    {
+        ParseTiming.Start(context);
+        var services = context.RequestServices;
+        var model = services.GetRequiredService<ModelProvider>();
+        if (!model.IsReady)
+        {
+            return Failed(null);    // the group's model filter answers 503 before anything reads this
+        }
+        var (owner, problem) = await RequestBody.ReadBytesAsync(context);
+        if (owner is null)
+        {
+            return Failed(problem);
+        }
+        using var body = owner;
+        var (matrix, invalid) = BatchProtobufReader.Read(body.WrittenSpan, model.Scorer.Config.Features,
+            services.GetRequiredService<IOptions<ScoringOptions>>().Value.MaxBatchSize);
+        if (matrix is null)
+        {
+            return Failed(invalid);
+        }
+        context.Response.RegisterForDispose(matrix);
+        return new BatchPredictRequest((IReadOnlyList<FeatureRow>?)null) { Matrix = matrix, IsProtobuf = true };
+    }
+
+    private static BatchPredictRequest Failed(RequestProblem? problem) =>
+        new((IReadOnlyList<FeatureRow>?)null) { BindingProblem = problem };
 
     private static BatchPredictRequest? ReadFast(ReadOnlyMemory<byte> body, HttpContext context)
     {

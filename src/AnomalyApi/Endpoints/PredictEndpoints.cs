@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AnomalyApi.Contracts;
+using AnomalyApi.Contracts.Protobuf;
 using AnomalyApi.Core.Scoring;
 using AnomalyApi.Http;
 using AnomalyApi.Model;
@@ -38,8 +39,10 @@ public static class PredictEndpoints
             .WithName("PredictBatch")
             .WithSummary("Score a batch of rows together")
             .WithDescription("`instances` holds rows as arrays in the model's order or as objects naming every feature; " +
-                "at most Scoring:MaxBatchSize rows (more is a 413).")
-            .Accepts<BatchPredictRequest>("application/json");
+                "at most Scoring:MaxBatchSize rows (more is a 413). For throughput, send the rows as a protocol buffers BatchRequest " +
+                "(`Content-Type: application/x-protobuf`, contract in src/AnomalyApi/Contracts/Protobuf/predict_batch.proto) " +
+                "and get a BatchResponse with the same fields back; errors stay problem details in JSON.")
+            .Accepts<BatchPredictRequest>("application/json", [.. BatchProtobufReader.ContentTypes]);
 
         group.MapPost("/csv", PredictCsv)
             .WithName("PredictCsv")
@@ -66,7 +69,7 @@ public static class PredictEndpoints
         return new PredictionJsonResult(scored, 0, predictions);
     }
 
-    public static Results<BatchJsonResult, ValidationProblem, ProblemHttpResult> PredictBatch(
+    public static Results<BatchJsonResult, BatchProtobufResult, ValidationProblem, ProblemHttpResult> PredictBatch(
         BatchPredictRequest request, HttpContext context, PredictionService predictions, ModelProvider model)
     {
         predictions.RecordParse(context);
@@ -76,9 +79,9 @@ public static class PredictEndpoints
         predictions.RecordBatchSize(scored.Rows);
         if (PredictionService.FirstNonFiniteRow(scored) is { } bad)
         {
-            return NonFinite($"instances[{bad}]");
+            return NonFinite(request.IsProtobuf ? $"values (row {bad})" : $"instances[{bad}]");
         }
-        return predictions.ToJsonResult(scored);
+        return request.IsProtobuf ? predictions.ToProtobufResult(scored) : predictions.ToJsonResult(scored);
     }
 
     public static Results<BatchJsonResult, NdjsonResult, ValidationProblem, ProblemHttpResult> PredictCsv(

@@ -1,4 +1,5 @@
 using AnomalyApi.Contracts;
+using AnomalyApi.Contracts.Protobuf;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AnomalyApi.Http;
@@ -18,8 +19,9 @@ internal static class ProblemDetailsDefaults
             return;
         }
         var request = context.HttpContext.Request;
-        var expected = request.Path.Value?.EndsWith("/csv", StringComparison.OrdinalIgnoreCase) == true
-            ? CsvBatch.ContentType
+        var path = request.Path.Value ?? "";
+        var expected = path.EndsWith("/csv", StringComparison.OrdinalIgnoreCase) ? CsvBatch.ContentType
+            : path.EndsWith("/batch", StringComparison.OrdinalIgnoreCase) ? $"application/json or {BatchProtobufReader.ContentTypes[0]}"
             : "application/json";
         var problem = RequestProblem.UnsupportedMediaType(request.ContentType, expected);
         context.ProblemDetails.Title = problem.Title;

@@ -19,14 +19,15 @@ namespace AnomalyApi.Http;
 internal static class RequestBody
 {
     /// <param name="fastRead">Optional: reads the common case cheaply, or returns null for the strict reading to decide.</param>
+    /// <param name="accepted">The media types the endpoint reads, for the 415's message.</param>
     public static async ValueTask<(T? Value, RequestProblem? Problem)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo,
-        Func<ReadOnlyMemory<byte>, HttpContext, T?>? fastRead = null)
+        Func<ReadOnlyMemory<byte>, HttpContext, T?>? fastRead = null, string accepted = "application/json")
         where T : class
     {
         ParseTiming.Start(context);
         if (!context.Request.HasJsonContentType())
         {
-            return (null, RequestProblem.UnsupportedMediaType(context.Request.ContentType, "application/json"));
+            return (null, RequestProblem.UnsupportedMediaType(context.Request.ContentType, accepted));
         }
         var (owner, problem) = await ReadBytesAsync(context);
         if (owner is null)

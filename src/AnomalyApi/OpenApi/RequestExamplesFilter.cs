@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using AnomalyApi.Contracts;
+using AnomalyApi.Contracts.Protobuf;
 using AnomalyApi.Model;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -53,6 +54,11 @@ public sealed class RequestExamplesFilter(ModelProvider model) : IOperationFilte
                     {
                         ["instances"] = new JsonArray(Named(features, typical), Named(features, nearLow)),
                     }));
+                DescribeProtobuf(content, "A BatchRequest message (src/AnomalyApi/Contracts/Protobuf/predict_batch.proto)");
+                if (operation.Responses?.TryGetValue("200", out var batchOk) == true && batchOk is OpenApiResponse { Content: { } batchContent })
+                {
+                    DescribeProtobuf(batchContent, "A BatchResponse message, when the request was a BatchRequest");
+                }
                 break;
             case "PredictCsv":
                 // The 200 is JSON by default and NDJSON on request; the NDJSON result's metadata displaced the JSON one.
@@ -67,6 +73,18 @@ public sealed class RequestExamplesFilter(ModelProvider model) : IOperationFilte
                     ("csv", "A header naming the features, plus a timestamp column carried through as each row's id",
                         JsonValue.Create(Csv(features, ("2024-05-01T12:00:00Z", typical), ("2024-05-01T12:00:15Z", nearLow)))));
                 break;
+        }
+    }
+
+    // Swagger has no schema language for protocol buffers: say it is binary and where its contract is.
+    private static void DescribeProtobuf(IDictionary<string, IOpenApiMediaType> content, string description)
+    {
+        foreach (var type in BatchProtobufReader.ContentTypes)
+        {
+            content[type] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = description },
+            };
         }
     }
 

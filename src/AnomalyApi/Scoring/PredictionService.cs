@@ -101,6 +101,9 @@ public sealed class PredictionService(ModelProvider model, AnomalyLabeler labele
     public BatchJsonResult ToJsonResult(LabelledBatch batch, IReadOnlyList<string?>? ids = null) =>
         new(batch, model.Scorer.Config.Features, TopFeatureCount, ids, this);
 
+    public BatchProtobufResult ToProtobufResult(LabelledBatch batch) =>
+        new(batch, model.Scorer.Config.Features, TopFeatureCount, this);
+
     /// <summary>The features of the request's model, escaped for <see cref="PredictionJsonWriter"/>.</summary>
     public JsonEncodedText[] EncodedFeatureNames => PredictionJsonWriter.Encode(model.Scorer.Config.Features);
 

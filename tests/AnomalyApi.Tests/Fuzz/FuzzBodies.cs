@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using AnomalyApi.Contracts.Protobuf;
 using CsCheck;
+using Google.Protobuf;
 
 namespace AnomalyApi.Tests.Fuzz;
 
@@ -15,7 +17,7 @@ public sealed record FuzzRequest(string Route, string? ContentType, string? Acce
 /// <summary>
 /// Bodies for /predict, /predict/batch and /predict/csv that are almost right: structured JSON with wrong types,
 /// NaN spellings, huge numbers, missing, extra and duplicate fields, nesting and wrong lengths; CSV with bad
-/// headers, cells and quoting; and byte-level mutations (flip, insert, delete, duplicate, truncate) of valid bodies.
+/// headers, cells and quoting; protobuf batches with wrong widths and non-finite values; and byte-level mutations (flip, insert, delete, duplicate, truncate) of valid bodies.
 /// </summary>
 public static class FuzzBodies
 {
@@ -132,20 +134,41 @@ public static class FuzzBodies
             return csv.ToString();
         });
 
-    /// <summary>Valid bodies to mutate: a row by position, a row by name, a batch of both, a CSV.</summary>
-    public static IReadOnlyList<(string Route, string ContentType, string Body)> ValidBodies()
+    /// <summary>
+    /// A protocol buffers BatchRequest: usually the model's width and whole rows of good values, often not
+    /// (a wrong or missing feature_count, a ragged or empty tail, NaN and infinities, extremes).
+    /// </summary>
+    public static readonly Gen<byte[]> BatchProtobuf = Gen.Select(
+            Gen.Frequency((6, Gen.Const(TestModel.FeatureCount)), (1, Gen.Int[0, 2 * TestModel.FeatureCount])),
+            Gen.Int[0, 5],
+            Gen.Frequency((8, Gen.Const(0)), (1, Gen.Int[1, TestModel.FeatureCount - 1])),
+            Gen.Frequency((30, Gen.Single[-0.2f, 1.2f]), (1, Gen.OneOf(float.NaN, float.PositiveInfinity, float.NegativeInfinity,
+                float.MaxValue, float.MinValue, float.Epsilon, -0f, 1e30f))).Array[TestModel.FeatureCount * 6])
+        .Select((featureCount, rows, extra, values) =>
+        {
+            var request = new BatchRequest { FeatureCount = (uint)featureCount };
+            request.Values.AddRange(values.Take(rows * TestModel.FeatureCount + extra));
+            return request.ToByteArray();
+        });
+
+    /// <summary>Valid bodies to mutate: a row by position, a row by name, a batch of both, a CSV, a protobuf batch.</summary>
+    public static IReadOnlyList<(string Route, string ContentType, byte[] Body)> ValidBodies()
     {
         var row = TestModel.RowAt(0.5);
         var array = TestModel.ToJsonArray(row).ToJsonString();
         var named = TestModel.ToJsonObject(row).ToJsonString();
+        var protobuf = new BatchRequest { FeatureCount = (uint)TestModel.FeatureCount, Values = { row, TestModel.RowAt(0.4) } };
         return
         [
-            ("/predict", "application/json", "{\"features\":" + array + "}"),
-            ("/predict", "application/json", "{\"values\":" + named + "}"),
-            ("/predict/batch", "application/json", "{\"instances\":[" + array + "," + named + "]}"),
-            ("/predict/csv", "text/csv", TestModel.Csv(row, TestModel.RowAt(0.4))),
+            ("/predict", "application/json", Encoding.UTF8.GetBytes("{\"features\":" + array + "}")),
+            ("/predict", "application/json", Encoding.UTF8.GetBytes("{\"values\":" + named + "}")),
+            ("/predict/batch", "application/json", Encoding.UTF8.GetBytes("{\"instances\":[" + array + "," + named + "]}")),
+            ("/predict/csv", "text/csv", Encoding.UTF8.GetBytes(TestModel.Csv(row, TestModel.RowAt(0.4)))),
+            ("/predict/batch", ProtobufType, protobuf.ToByteArray()),
         ];
     }
+
+    private const string ProtobufType = "application/x-protobuf";
 
     /// <summary>1 to 6 byte-level edits of a valid body.</summary>
     public static readonly Gen<FuzzRequest> Mutated = Gen.Select(
@@ -154,7 +177,7 @@ public static class FuzzBodies
         .Select((which, edits) =>
         {
             var (route, contentType, body) = ValidBodies()[which];
-            var bytes = new List<byte>(Encoding.UTF8.GetBytes(body));
+            var bytes = new List<byte>(body);
             foreach (var (kind, at, span, value) in edits)
             {
                 var position = (int)(at * bytes.Count);
@@ -193,7 +216,8 @@ public static class FuzzBodies
         (4, Gen.Select(PredictJson, ContentType("application/json")).Select((body, type) => Request("/predict", type, null, body))),
         (3, Gen.Select(BatchJson, ContentType("application/json")).Select((body, type) => Request("/predict/batch", type, null, body))),
         (3, Gen.Select(Csv, ContentType("text/csv"), Gen.OneOf<string?>(null, "application/x-ndjson", "application/json"))
-            .Select((body, type, accept) => Request("/predict/csv", type, accept, body))));
+            .Select((body, type, accept) => Request("/predict/csv", type, accept, body))),
+        (2, Gen.Select(BatchProtobuf, ContentType(ProtobufType)).Select((body, type) => new FuzzRequest("/predict/batch", type, null, body))));
 
     /// <summary>Everything: generated bodies and mutated valid ones, about half each.</summary>
     public static readonly Gen<FuzzRequest> Any = Gen.Frequency((1, Generated), (1, Mutated));

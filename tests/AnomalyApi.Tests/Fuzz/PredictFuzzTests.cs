@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AnomalyApi.Contracts.Protobuf;
 using CsCheck;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
@@ -28,6 +29,7 @@ public sealed class PredictFuzzTests(ITestOutputHelper output)
         var client = factory.CreateClient();
         var statuses = new ConcurrentDictionary<(string Route, int Status), int>();
         var sent = 0;
+        var protobufScored = 0;
         var clock = Stopwatch.StartNew();
 
         await FuzzBodies.Any.SampleAsync(async request =>
@@ -35,6 +37,10 @@ public sealed class PredictFuzzTests(ITestOutputHelper output)
             using var response = await SendAsync(client, request);
             Interlocked.Increment(ref sent);
             statuses.AddOrUpdate((request.Route, (int)response.StatusCode), 1, (_, n) => n + 1);
+            if (response.Content.Headers.ContentType?.MediaType == "application/x-protobuf")
+            {
+                Interlocked.Increment(ref protobufScored);
+            }
             await AssertAcceptableAsync(response);
         }, iter: Bodies, print: request => request.ToString(), writeLine: output.WriteLine);
 
@@ -52,6 +58,7 @@ public sealed class PredictFuzzTests(ITestOutputHelper output)
             Assert.Contains(statuses.Keys, s => s.Route == route && s.Status == 200);
             Assert.Contains(statuses.Keys, s => s.Route == route && s.Status == 400);
         }
+        Assert.True(protobufScored > 0, "no protobuf batch was scored");
         Assert.DoesNotContain(factory.Logs, l => l.Level >= LogLevel.Error);
 
         // Still serving, and still right: a known row scores as Core's own scorer says.
@@ -83,10 +90,15 @@ public sealed class PredictFuzzTests(ITestOutputHelper output)
     private static async Task AssertAcceptableAsync(HttpResponseMessage response)
     {
         var status = (int)response.StatusCode;
-        var body = await response.Content.ReadAsStringAsync();
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         if (status is >= 200 and < 300)
         {
+            if (mediaType == "application/x-protobuf")
+            {
+                Assert.NotEmpty(BatchResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync()).Results);
+                return;
+            }
+            var body = await response.Content.ReadAsStringAsync();
             if (mediaType == "application/x-ndjson")
             {
                 foreach (var line in body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -99,9 +111,10 @@ public sealed class PredictFuzzTests(ITestOutputHelper output)
             using var document = JsonDocument.Parse(body);
             return;
         }
-        Assert.True(status is >= 400 and < 500, $"answered {status}: {Truncate(body)}");
-        Assert.True(mediaType == "application/problem+json", $"{status} as {mediaType}: {Truncate(body)}");
-        using var problem = JsonDocument.Parse(body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status is >= 400 and < 500, $"answered {status}: {Truncate(text)}");
+        Assert.True(mediaType == "application/problem+json", $"{status} as {mediaType}: {Truncate(text)}");
+        using var problem = JsonDocument.Parse(text);
         Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
     }
 
