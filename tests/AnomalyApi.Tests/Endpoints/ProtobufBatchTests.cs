@@ -50,6 +50,25 @@ public sealed class ProtobufBatchTests(KestrelServer server) : IClassFixture<Kes
         }
     }
 
+    [Fact]
+    public async Task Batch_WithTheAdaptiveThreshold_CarriesItOnEveryRowOnceTrusted()
+    {
+        await using var factory = AnomalyApiFactory.With(
+            ("Scoring:Adaptive:Enabled", "true"), ("Scoring:Adaptive:MinObservations", "5"),
+            ("Scoring:Adaptive:Quantile", "0.5"), ("Scoring:Adaptive:Window", "10"));
+        var client = factory.CreateClient();
+        var rows = TestModel.Rows(20);
+        var content = new ByteArrayContent(Request(rows).ToByteArray());
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-protobuf");
+
+        var message = BatchResponse.Parser.ParseFrom(await (await client.PostAsync("/predict/batch", content)).Content.ReadAsByteArrayAsync());
+
+        // Unset while fewer than five scores were seen, then a positive quantile on every later row.
+        Assert.Equal(rows.Length, message.Results.Count);
+        Assert.Contains(message.Results, r => !r.HasAdaptiveThreshold);
+        Assert.All(message.Results.Skip(5), r => Assert.True(r.HasAdaptiveThreshold && r.AdaptiveThreshold > 0));
+    }
+
     public static TheoryData<string, byte[], HttpStatusCode, string, string> BadRequests()
     {
         var width = TestModel.FeatureCount;

@@ -1,0 +1,114 @@
+using System.Buffers;
+using AnomalyApi.Scoring;
+using Google.Protobuf;
+
+namespace AnomalyApi.Contracts.Protobuf;
+
+/// <summary>
+/// Writes a <see cref="BatchResponse"/> straight from a <see cref="LabelledBatch"/>, field for field what the
+/// generated class writes (the tests parse it with the generated parser), without a message object per row: built
+/// from objects, a 256-row response allocated some 150 KB, enough garbage to take the service's RSS under sustained
+/// load from 169 to 200 MB.
+/// </summary>
+public static class BatchProtobufWriter
+{
+    // (field number << 3) | wire type: 1 is 64-bit, 2 length-delimited, 5 is 32-bit, 0 a varint.
+    private const uint ResultsTag = (1 << 3) | 2, AnomalyCountTag = (2 << 3) | 0;
+    private const uint RmseTag = (1 << 3) | 1, IsAnomalyTag = (2 << 3) | 0, ThresholdTag = (3 << 3) | 1,
+        AdaptiveThresholdTag = (4 << 3) | 1, ReconstructionTag = (5 << 3) | 2, TopFeaturesTag = (6 << 3) | 2;
+    private const uint NameTag = (1 << 3) | 2, ErrorTag = (2 << 3) | 5;
+
+    /// <summary>The message's bytes, in an array from the shared pool that the caller returns.</summary>
+    /// <param name="features">The batch's model's features.</param>
+    /// <param name="topFeatures">How many features each result lists (Scoring:TopFeatures).</param>
+    public static (byte[] Buffer, int Length) Write(LabelledBatch batch, IReadOnlyList<string> features, int topFeatures)
+    {
+        var scores = batch.Scores;
+        var perRow = Math.Clamp(topFeatures, 0, scores.FeatureCount);
+        var top = ArrayPool<int>.Shared.Rent(Math.Max(1, batch.Rows * perRow));
+        var topCounts = ArrayPool<int>.Shared.Rent(Math.Max(1, batch.Rows));
+        try
+        {
+            var size = 0;
+            for (var row = 0; row < batch.Rows; row++)
+            {
+                topCounts[row] = PredictionJsonWriter.SelectTop(scores.SquaredErrorRow(row), top.AsSpan(row * perRow, perRow));
+                size += LengthDelimitedSize(PredictionSize(batch, row, features, top.AsSpan(row * perRow, topCounts[row])));
+            }
+            size += 1 + CodedOutputStream.ComputeUInt32Size((uint)batch.AnomalyCount);
+
+            var buffer = ArrayPool<byte>.Shared.Rent(size);
+            var output = new CodedOutputStream(buffer);
+            for (var row = 0; row < batch.Rows; row++)
+            {
+                var rowTop = top.AsSpan(row * perRow, topCounts[row]);
+                output.WriteTag(ResultsTag);
+                output.WriteLength(PredictionSize(batch, row, features, rowTop));
+                WritePrediction(output, batch, row, features, rowTop);
+            }
+            output.WriteTag(AnomalyCountTag);
+            output.WriteUInt32((uint)batch.AnomalyCount);
+            output.Flush();
+            return (buffer, (int)output.Position);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(top);
+            ArrayPool<int>.Shared.Return(topCounts);
+        }
+    }
+
+    private static int PredictionSize(LabelledBatch batch, int row, IReadOnlyList<string> names, ReadOnlySpan<int> top)
+    {
+        var size = 9 + 2 + 9;   // rmse, is_anomaly, threshold: tag and value, always written
+        if (batch.AdaptiveThreshold[row] is not null)
+        {
+            size += 9;
+        }
+        size += LengthDelimitedSize(4 * batch.Scores.FeatureCount);
+        foreach (var feature in top)
+        {
+            size += LengthDelimitedSize(TopFeatureSize(names[feature]));
+        }
+        return size;
+    }
+
+    private static void WritePrediction(CodedOutputStream output, LabelledBatch batch, int row, IReadOnlyList<string> names, ReadOnlySpan<int> top)
+    {
+        var scores = batch.Scores;
+        output.WriteTag(RmseTag);
+        output.WriteDouble(scores.Rmse[row]);
+        output.WriteTag(IsAnomalyTag);
+        output.WriteBool(batch.IsAnomaly[row]);
+        output.WriteTag(ThresholdTag);
+        output.WriteDouble(scores.Threshold);
+        if (batch.AdaptiveThreshold[row] is { } adaptive)
+        {
+            output.WriteTag(AdaptiveThresholdTag);
+            output.WriteDouble(adaptive);
+        }
+        var reconstruction = scores.ReconstructionRow(row);
+        output.WriteTag(ReconstructionTag);
+        output.WriteLength(4 * reconstruction.Length);
+        foreach (var value in reconstruction)
+        {
+            output.WriteFloat(value);
+        }
+        var errors = scores.SquaredErrorRow(row);
+        foreach (var feature in top)
+        {
+            var name = names[feature];
+            output.WriteTag(TopFeaturesTag);
+            output.WriteLength(TopFeatureSize(name));
+            output.WriteTag(NameTag);
+            output.WriteString(name);
+            output.WriteTag(ErrorTag);
+            output.WriteFloat(errors[feature]);
+        }
+    }
+
+    private static int TopFeatureSize(string name) => 1 + CodedOutputStream.ComputeStringSize(name) + 1 + 4;
+
+    // A length-delimited field's bytes: its tag (one byte for fields 1 to 15), the length as a varint, the content.
+    private static int LengthDelimitedSize(int length) => 1 + CodedOutputStream.ComputeLengthSize(length) + length;
+}
