@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AnomalyApi.Benchmarks.Memory;
+using AnomalyApi.Contracts.Protobuf;
 using AnomalyApi.Core.Scoring;
+using Google.Protobuf;
 
 namespace AnomalyApi.Benchmarks.Load;
 
@@ -19,6 +21,7 @@ public static class LoadCommand
 {
     private const string Predict = "/predict";
     private const string Batch = "/predict/batch";
+    private const string BatchProtobuf = "/predict/batch protobuf";
     private const string Baseline = "baseline /predict";
 
     public static async Task<int> RunAsync(string[] args)
@@ -63,6 +66,9 @@ public static class LoadCommand
             instances.Add(ToJson(batchRows.AsSpan(row * scorer.FeatureCount, scorer.FeatureCount).ToArray()));
         }
         File.WriteAllText(batchBody, new JsonObject { ["instances"] = instances }.ToJsonString());
+        // The same rows as a protocol buffers BatchRequest (wrk-report.lua sends a .pb file as application/x-protobuf).
+        var batchProtobufBody = Path.Combine(work, "batch.pb");
+        File.WriteAllBytes(batchProtobufBody, new BatchRequest { FeatureCount = (uint)scorer.FeatureCount, Values = { batchRows } }.ToByteArray());
 
         // The baseline answers with a real /predict response's fields and size: capture one.
         var template = Path.Combine(work, "predict-response.json");
@@ -71,13 +77,15 @@ public static class LoadCommand
         using var baseline = ServerProcess.Start(typeof(BaselineApp).Assembly.Location, ["baseline", "--template", template], environment, serverCpu);
         await baseline.WaitForOkAsync(http, "/health/ready", Stopwatch.GetTimestamp(), TimeSpan.FromSeconds(60));
         var baselineResponse = await PostAsync(http, baseline.BaseUrl + Predict, singleBody);
-        Console.WriteLine($"request bodies: single {new FileInfo(singleBody).Length} B, batch {new FileInfo(batchBody).Length} B; " +
+        Console.WriteLine($"request bodies: single {new FileInfo(singleBody).Length} B, batch {new FileInfo(batchBody).Length} B, " +
+            $"protobuf batch {new FileInfo(batchProtobufBody).Length} B; " +
             $"responses: service {serviceResponse.Length} B, baseline {baselineResponse.Length} B");
 
         var targets = new (string Name, ServerProcess Server, string Path, string Body, int Rows)[]
         {
             (Predict, service, Predict, singleBody, 1),
             (Batch, service, Batch, batchBody, options.BatchRows),
+            (BatchProtobuf, service, Batch, batchProtobufBody, options.BatchRows),
             (Baseline, baseline, Predict, singleBody, 1),
         };
         // Steady state, as a service that has been up for a while: Prometheus has scraped /metrics (the first scrape
@@ -114,20 +122,21 @@ public static class LoadCommand
         string? sustained = null;
         if (options.Sustain > TimeSpan.Zero)
         {
-            // Single rows and batches alternating, the mix a real client sends, for the whole sustained period.
+            // Single rows and both kinds of batch in turn, the mix real clients send, for the whole sustained period.
             using var sampler = new RssSampler(service.Pid);
-            var result = await Wrk.RunAsync(service.BaseUrl, [(Predict, singleBody), (Batch, batchBody)], options.Connections, options.Sustain, wrkCpu);
+            var result = await Wrk.RunAsync(service.BaseUrl, [(Predict, singleBody), (Batch, batchBody), (Batch, batchProtobufBody)],
+                options.Connections, options.Sustain, wrkCpu);
             var during = sampler.Peak;
             await Task.Delay(TimeSpan.FromSeconds(5));
             var after = ProcessMemory.Read(service.Pid);
-            sustained = $"RSS under {options.Sustain.TotalSeconds:0} s of sustained load ({result.RequestsPerSecond:F0} req/s, single rows and " +
-                $"{options.BatchRows}-row batches alternating, non-2xx {result.Non2xx}): peak sampled VmRSS {Mb(during)} MB, VmHWM {Mb(after?.Peak)} MB, " +
+            sustained = $"RSS under {options.Sustain.TotalSeconds:0} s of sustained load ({result.RequestsPerSecond:F0} req/s, single rows, " +
+                $"{options.BatchRows}-row JSON and protobuf batches in turn, non-2xx {result.Non2xx}): peak sampled VmRSS {Mb(during)} MB, VmHWM {Mb(after?.Peak)} MB, " +
                 $"VmRSS 5 s after {Mb(after?.Rss)} MB";
             peakRss = Math.Max(peakRss, Math.Max(during, after?.Peak ?? 0));
             Console.WriteLine(sustained);
         }
 
-        var report = LoadReport.Render(results, targets.Select(t => (t.Name, t.Rows)).ToList(), Predict, Batch, Baseline, options,
+        var report = LoadReport.Render(results, targets.Select(t => (t.Name, t.Rows)).ToList(), Predict, [Batch, BatchProtobuf], Baseline, options,
             coldStarts, peakRss, sustained, environment);
         Console.WriteLine();
         Console.WriteLine(report);

@@ -1,5 +1,6 @@
--- wrk script for the load benchmark (LoadCommand): POSTs JSON bodies and prints one machine-readable result line.
+-- wrk script for the load benchmark (LoadCommand): POSTs bodies and prints one machine-readable result line.
 -- Arguments after "--": PATH BODY_FILE [PATH BODY_FILE ...]; with more than one pair, requests go round-robin.
+-- A body file ending in .pb is sent as application/x-protobuf, any other as application/json.
 
 local requests = {}
 local next_index = 1
@@ -12,10 +13,10 @@ local function read_file(path)
 end
 
 function init(args)
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
   for i = 1, #args, 2 do
-    requests[#requests + 1] = wrk.format("POST", args[i], nil, read_file(args[i + 1]))
+    local body_file = args[i + 1]
+    local content_type = body_file:match("%.pb$") and "application/x-protobuf" or "application/json"
+    requests[#requests + 1] = wrk.format("POST", args[i], { ["Content-Type"] = content_type }, read_file(body_file))
   end
 end
 
