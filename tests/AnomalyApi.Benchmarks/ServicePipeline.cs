@@ -2,10 +2,12 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AnomalyApi.Contracts;
+using AnomalyApi.Contracts.Protobuf;
 using AnomalyApi.Model;
 using AnomalyApi.Scoring;
 using AnomalyApi.Validation;
 using FluentValidation;
+using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -62,6 +64,13 @@ internal sealed class ServicePipeline : IDisposable
         }
         return JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["instances"] = instances });
     }
+
+    /// <summary>The same rows as <see cref="BatchBody"/>, as a protocol buffers BatchRequest.</summary>
+    public byte[] BatchProtobufBody(int rows) => new BatchRequest
+    {
+        FeatureCount = (uint)Model.Scorer.FeatureCount,
+        Values = { BenchmarkModel.MidRangeRows(Model.Scorer.Config, rows) },
+    }.ToByteArray();
 
     /// <summary>Writes a response as the service does, into a reused buffer; returns the bytes written.</summary>
     public int Write<T>(T value, ArrayBufferWriter<byte> buffer)
