@@ -101,6 +101,7 @@ public sealed class PredictionService(ModelProvider model, AnomalyLabeler labele
     public BatchJsonResult ToJsonResult(LabelledBatch batch, IReadOnlyList<string?>? ids = null) =>
         new(batch, model.Scorer.Config.Features, TopFeatureCount, ids, this);
 
+    /// <summary>The batch as a 200 protobuf BatchResponse, for a request that came as a BatchRequest.</summary>
     public BatchProtobufResult ToProtobufResult(LabelledBatch batch) =>
         new(batch, model.Scorer.Config.Features, TopFeatureCount, this);
 
