@@ -2,6 +2,7 @@ using System.Buffers;
 using AnomalyApi.Contracts.Json;
 using AnomalyApi.Http;
 using Google.Protobuf;
+using Microsoft.Net.Http.Headers;
 
 namespace AnomalyApi.Contracts.Protobuf;
 
@@ -18,10 +19,10 @@ public static class BatchProtobufReader
     // Non-finite values listed one by one; past this the message says how many more there are.
     private const int MaxValuesReported = 20;
 
+    // Parsed as CsvBatch parses its media type, so parameters and case are treated alike on every route.
     public static bool IsProtobuf(string? contentType) =>
-        contentType is not null && ContentTypes.Any(type =>
-            contentType.StartsWith(type, StringComparison.OrdinalIgnoreCase)
-            && (contentType.Length == type.Length || contentType[type.Length] is ';' or ' '));
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && ContentTypes.Any(type => mediaType.MediaType.Equals(type, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The rows, or the problem with them.</summary>
     /// <param name="features">The request's model's features, in order.</param>
