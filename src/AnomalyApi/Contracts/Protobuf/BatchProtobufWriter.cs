@@ -27,13 +27,16 @@ public static class BatchProtobufWriter
         var perRow = Math.Clamp(topFeatures, 0, scores.FeatureCount);
         var top = ArrayPool<int>.Shared.Rent(Math.Max(1, batch.Rows * perRow));
         var topCounts = ArrayPool<int>.Shared.Rent(Math.Max(1, batch.Rows));
+        // Each result's size, needed twice (for the total and as its length prefix): computed once.
+        var rowSizes = ArrayPool<int>.Shared.Rent(Math.Max(1, batch.Rows));
         try
         {
             var size = 0;
             for (var row = 0; row < batch.Rows; row++)
             {
                 topCounts[row] = PredictionJsonWriter.SelectTop(scores.SquaredErrorRow(row), top.AsSpan(row * perRow, perRow));
-                size += LengthDelimitedSize(PredictionSize(batch, row, features, top.AsSpan(row * perRow, topCounts[row])));
+                rowSizes[row] = PredictionSize(batch, row, features, top.AsSpan(row * perRow, topCounts[row]));
+                size += LengthDelimitedSize(rowSizes[row]);
             }
             size += 1 + CodedOutputStream.ComputeUInt32Size((uint)batch.AnomalyCount);
 
@@ -43,7 +46,7 @@ public static class BatchProtobufWriter
             {
                 var rowTop = top.AsSpan(row * perRow, topCounts[row]);
                 output.WriteTag(ResultsTag);
-                output.WriteLength(PredictionSize(batch, row, features, rowTop));
+                output.WriteLength(rowSizes[row]);
                 WritePrediction(output, batch, row, features, rowTop);
             }
             output.WriteTag(AnomalyCountTag);
@@ -55,6 +58,7 @@ public static class BatchProtobufWriter
         {
             ArrayPool<int>.Shared.Return(top);
             ArrayPool<int>.Shared.Return(topCounts);
+            ArrayPool<int>.Shared.Return(rowSizes);
         }
     }
 
