@@ -25,8 +25,21 @@ public sealed record PredictRequest(float[]? Features, Dictionary<string, float>
 
     public static async ValueTask<PredictRequest?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
-        var (value, problem) = await RequestBody.ReadJsonAsync(context, RequestJson.PredictRequest);
+        var (value, problem) = await RequestBody.ReadJsonAsync(context, RequestJson.PredictRequest, ReadFast);
         return value ?? new PredictRequest(null, null, null) { BindingProblem = problem };
+    }
+
+    private static PredictRequest? ReadFast(ReadOnlyMemory<byte> body, HttpContext context)
+    {
+        var services = context.RequestServices;
+        var model = services.GetRequiredService<ModelProvider>();
+        if (!model.IsReady)
+        {
+            return null;
+        }
+        var row = PredictRowReader.TryRead(body.Span, model.Scorer.FeatureCount,
+            services.GetRequiredService<IOptions<LimitsOptions>>().Value.JsonMaxDepth);
+        return row is null ? null : new PredictRequest(row, null, null);
     }
 }
 

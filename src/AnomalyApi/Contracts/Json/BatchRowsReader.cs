@@ -62,7 +62,7 @@ public static class BatchRowsReader
                 var row = buffer.AsSpan(rows * featureCount, featureCount);
                 var read = reader.TokenType switch
                 {
-                    JsonTokenType.StartArray => ReadOrdered(ref reader, row),
+                    JsonTokenType.StartArray => RowValues.ReadOrdered(ref reader, row),
                     JsonTokenType.StartObject => ReadNamed(ref reader, row, names),
                     _ => false,
                 };
@@ -91,18 +91,6 @@ public static class BatchRowsReader
         return null;
     }
 
-    private static bool ReadOrdered(ref Utf8JsonReader reader, Span<float> row)
-    {
-        for (var i = 0; i < row.Length; i++)
-        {
-            if (!reader.Read() || !TryReadValue(ref reader, out row[i]))
-            {
-                return false;
-            }
-        }
-        return reader.Read() && reader.TokenType == JsonTokenType.EndArray;
-    }
-
     private static bool ReadNamed(ref Utf8JsonReader reader, Span<float> row, byte[][] names)
     {
         Span<bool> seen = row.Length <= 512 ? stackalloc bool[row.Length] : new bool[row.Length];
@@ -112,7 +100,7 @@ public static class BatchRowsReader
         {
             // Clients usually send the model's order: try the next feature before searching.
             var index = count < names.Length && reader.ValueTextEquals(names[count]) ? count : IndexOf(ref reader, names);
-            if (index < 0 || seen[index] || !reader.Read() || !TryReadValue(ref reader, out row[index]))
+            if (index < 0 || seen[index] || !reader.Read() || !RowValues.TryReadValue(ref reader, out row[index]))
             {
                 return false;
             }
@@ -132,12 +120,5 @@ public static class BatchRowsReader
             }
         }
         return -1;
-    }
-
-    // StrictSingle's rule: a JSON number that is a finite float32.
-    private static bool TryReadValue(ref Utf8JsonReader reader, out float value)
-    {
-        value = 0;
-        return reader.TokenType == JsonTokenType.Number && FastSingle.TryGetSingle(ref reader, out value) && float.IsFinite(value);
     }
 }
