@@ -23,6 +23,7 @@ public static class LoadCommand
     private const string Batch = "/predict/batch";
     private const string BatchProtobuf = "/predict/batch protobuf";
     private const string Baseline = "baseline /predict";
+    private const string BaselineBatch = "baseline /predict/batch";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -74,12 +75,18 @@ public static class LoadCommand
         var template = Path.Combine(work, "predict-response.json");
         var serviceResponse = await PostAsync(http, service.BaseUrl + Predict, singleBody);
         File.WriteAllBytes(template, serviceResponse);
-        using var baseline = ServerProcess.Start(typeof(BaselineApp).Assembly.Location, ["baseline", "--template", template], environment, serverCpu);
+        var batchTemplate = Path.Combine(work, "predict-batch-response.json");
+        var serviceBatchResponse = await PostAsync(http, service.BaseUrl + Batch, batchBody);
+        File.WriteAllBytes(batchTemplate, serviceBatchResponse);
+        using var baseline = ServerProcess.Start(typeof(BaselineApp).Assembly.Location,
+            ["baseline", "--template", template, "--batch-template", batchTemplate], environment, serverCpu);
         await baseline.WaitForOkAsync(http, "/health/ready", Stopwatch.GetTimestamp(), TimeSpan.FromSeconds(60));
         var baselineResponse = await PostAsync(http, baseline.BaseUrl + Predict, singleBody);
+        var baselineBatchResponse = await PostAsync(http, baseline.BaseUrl + Batch, batchBody);
         Console.WriteLine($"request bodies: single {new FileInfo(singleBody).Length} B, batch {new FileInfo(batchBody).Length} B, " +
             $"protobuf batch {new FileInfo(batchProtobufBody).Length} B; " +
-            $"responses: service {serviceResponse.Length} B, baseline {baselineResponse.Length} B");
+            $"responses: service {serviceResponse.Length} B, baseline {baselineResponse.Length} B; " +
+            $"batch responses: service {serviceBatchResponse.Length} B, baseline {baselineBatchResponse.Length} B");
 
         var targets = new (string Name, ServerProcess Server, string Path, string Body, int Rows)[]
         {
@@ -87,6 +94,7 @@ public static class LoadCommand
             (Batch, service, Batch, batchBody, options.BatchRows),
             (BatchProtobuf, service, Batch, batchProtobufBody, options.BatchRows),
             (Baseline, baseline, Predict, singleBody, 1),
+            (BaselineBatch, baseline, Batch, batchBody, options.BatchRows),
         };
         // Steady state, as a service that has been up for a while: Prometheus has scraped /metrics (the first scrape
         // starts whatever prometheus-net starts on it), and every target has run long enough for the tiered JIT to
@@ -136,7 +144,7 @@ public static class LoadCommand
             Console.WriteLine(sustained);
         }
 
-        var report = LoadReport.Render(results, targets.Select(t => (t.Name, t.Rows)).ToList(), Predict, [Batch, BatchProtobuf], Baseline, options,
+        var report = LoadReport.Render(results, targets.Select(t => (t.Name, t.Rows)).ToList(), Predict, [Batch, BatchProtobuf], Baseline, BaselineBatch, options,
             coldStarts, peakRss, sustained, environment);
         Console.WriteLine();
         Console.WriteLine(report);
