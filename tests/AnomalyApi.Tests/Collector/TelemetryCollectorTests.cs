@@ -15,7 +15,6 @@ namespace AnomalyApi.Tests.Collector;
 /// </summary>
 public sealed class TelemetryCollectorTests
 {
-
     private static AnomalyApiFactory Collecting(Uri url) => AnomalyApiFactory.With(
         ("Collector:Enabled", "true"),
         ("Collector:IntervalSeconds", "1"),
