@@ -26,18 +26,9 @@ public sealed class KestrelLimitsTests
     public async Task RequestHeadersTimeout_FromKestrelLimitsConfiguration_ClosesASlowClient()
     {
         // The default is 30 s; configured to 1 s, a client that never finishes its headers is answered 408 and
-        // cut off long before the 20 s this test waits.
-        await using var factory = AnomalyApiFactory.With(("Kestrel:Limits:RequestHeadersTimeout", "00:00:01"));
-        factory.UseKestrel(0);
-        factory.StartServer();
-        var port = factory.CreateClient().BaseAddress!.Port;
-
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: "));
-
-        var answer = await ReadUntilClosedAsync(stream, TimeSpan.FromSeconds(20));
+        // cut off long before the 20 s the helper waits.
+        var answer = await SendAndReadUntilClosedAsync("Kestrel:Limits:RequestHeadersTimeout",
+            "GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
 
         Assert.NotNull(answer);
         Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
@@ -46,7 +37,21 @@ public sealed class KestrelLimitsTests
     [Fact]
     public async Task KeepAliveTimeout_FromKestrelLimitsConfiguration_ClosesAnIdleConnection()
     {
-        await using var factory = AnomalyApiFactory.With(("Kestrel:Limits:KeepAliveTimeout", "00:00:01"));
+        // The answer, then (idle) the server closes the connection: the read ends instead of timing out.
+        var answer = await SendAndReadUntilClosedAsync("Kestrel:Limits:KeepAliveTimeout",
+            "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        Assert.NotNull(answer);
+        Assert.StartsWith("HTTP/1.1 200", answer, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Runs the service on Kestrel with <paramref name="timeoutSetting"/> at 1 s, writes <paramref name="request"/>
+    /// on a raw connection, and returns what the server sends until it closes the connection.
+    /// </summary>
+    private static async Task<string?> SendAndReadUntilClosedAsync(string timeoutSetting, string request)
+    {
+        await using var factory = AnomalyApiFactory.With((timeoutSetting, "00:00:01"));
         factory.UseKestrel(0);
         factory.StartServer();
         var port = factory.CreateClient().BaseAddress!.Port;
@@ -54,13 +59,8 @@ public sealed class KestrelLimitsTests
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, port);
         var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-
-        // The answer, then (idle) the server closes the connection: the read ends instead of timing out.
-        var answer = await ReadUntilClosedAsync(stream, TimeSpan.FromSeconds(20));
-
-        Assert.NotNull(answer);
-        Assert.StartsWith("HTTP/1.1 200", answer, StringComparison.Ordinal);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        return await ReadUntilClosedAsync(stream, TimeSpan.FromSeconds(20));
     }
 
     /// <summary>Everything the server sends until it closes the connection, or null if it is still open after <paramref name="wait"/>.</summary>
