@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using AnomalyApi.Scoring;
 using Google.Protobuf;
 
@@ -18,12 +20,17 @@ public static class BatchProtobufWriter
         AdaptiveThresholdTag = (4 << 3) | 1, ReconstructionTag = (5 << 3) | 2, TopFeaturesTag = (6 << 3) | 2;
     private const uint NameTag = (1 << 3) | 2, ErrorTag = (2 << 3) | 5;
 
+    // A model's feature names as UTF-8, encoded once rather than on every row (a string field and a bytes field are
+    // the same on the wire: the length, then the UTF-8).
+    private static readonly ConditionalWeakTable<IReadOnlyList<string>, ByteString[]> Utf8Names = [];
+
     /// <summary>The message's bytes, in an array from the shared pool that the caller returns.</summary>
     /// <param name="features">The batch's model's features.</param>
     /// <param name="topFeatures">How many features each result lists (Scoring:TopFeatures).</param>
     public static (byte[] Buffer, int Length) Write(LabelledBatch batch, IReadOnlyList<string> features, int topFeatures)
     {
         var scores = batch.Scores;
+        var names = Utf8Names.GetValue(features, static list => [.. list.Select(ByteString.CopyFromUtf8)]);
         var perRow = Math.Clamp(topFeatures, 0, scores.FeatureCount);
         var top = ArrayPool<int>.Shared.Rent(Math.Max(1, batch.Rows * perRow));
         var topCounts = ArrayPool<int>.Shared.Rent(Math.Max(1, batch.Rows));
@@ -35,19 +42,23 @@ public static class BatchProtobufWriter
             for (var row = 0; row < batch.Rows; row++)
             {
                 topCounts[row] = PredictionJsonWriter.SelectTop(scores.SquaredErrorRow(row), top.AsSpan(row * perRow, perRow));
-                rowSizes[row] = PredictionSize(batch, row, features, top.AsSpan(row * perRow, topCounts[row]));
+                rowSizes[row] = PredictionSize(batch, row, names, top.AsSpan(row * perRow, topCounts[row]));
                 size += LengthDelimitedSize(rowSizes[row]);
             }
             size += 1 + CodedOutputStream.ComputeUInt32Size((uint)batch.AnomalyCount);
 
             var buffer = ArrayPool<byte>.Shared.Rent(size);
             var output = new CodedOutputStream(buffer);
+            // A packed float field is its values' little-endian bytes behind a length, which is what WriteBytes
+            // writes: each row's reconstruction goes through this one wrapper in one copy, not value by value.
+            var floats = new byte[4 * scores.FeatureCount];
+            var floatBytes = UnsafeByteOperations.UnsafeWrap(floats);
             for (var row = 0; row < batch.Rows; row++)
             {
                 var rowTop = top.AsSpan(row * perRow, topCounts[row]);
                 output.WriteTag(ResultsTag);
                 output.WriteLength(rowSizes[row]);
-                WritePrediction(output, batch, row, features, rowTop);
+                WritePrediction(output, batch, row, names, rowTop, floats, floatBytes);
             }
             output.WriteTag(AnomalyCountTag);
             output.WriteUInt32((uint)batch.AnomalyCount);
@@ -62,7 +73,7 @@ public static class BatchProtobufWriter
         }
     }
 
-    private static int PredictionSize(LabelledBatch batch, int row, IReadOnlyList<string> names, ReadOnlySpan<int> top)
+    private static int PredictionSize(LabelledBatch batch, int row, ByteString[] names, ReadOnlySpan<int> top)
     {
         var size = 9 + 2 + 9;   // rmse, is_anomaly, threshold: tag and value, always written
         if (batch.AdaptiveThreshold[row] is not null)
@@ -77,7 +88,9 @@ public static class BatchProtobufWriter
         return size;
     }
 
-    private static void WritePrediction(CodedOutputStream output, LabelledBatch batch, int row, IReadOnlyList<string> names, ReadOnlySpan<int> top)
+    /// <param name="floats">Scratch for a row's reconstruction as bytes, which <paramref name="floatBytes"/> wraps.</param>
+    private static void WritePrediction(CodedOutputStream output, LabelledBatch batch, int row, ByteString[] names, ReadOnlySpan<int> top,
+        byte[] floats, ByteString floatBytes)
     {
         var scores = batch.Scores;
         output.WriteTag(RmseTag);
@@ -93,10 +106,19 @@ public static class BatchProtobufWriter
         }
         var reconstruction = scores.ReconstructionRow(row);
         output.WriteTag(ReconstructionTag);
-        output.WriteLength(4 * reconstruction.Length);
-        foreach (var value in reconstruction)
+        if (BitConverter.IsLittleEndian)
         {
-            output.WriteFloat(value);
+            // Protocol buffers are little-endian: on such a machine the floats' memory is the field's content.
+            MemoryMarshal.AsBytes(reconstruction).CopyTo(floats);
+            output.WriteBytes(floatBytes);
+        }
+        else
+        {
+            output.WriteLength(4 * reconstruction.Length);
+            foreach (var value in reconstruction)
+            {
+                output.WriteFloat(value);
+            }
         }
         var errors = scores.SquaredErrorRow(row);
         foreach (var feature in top)
@@ -105,13 +127,13 @@ public static class BatchProtobufWriter
             output.WriteTag(TopFeaturesTag);
             output.WriteLength(TopFeatureSize(name));
             output.WriteTag(NameTag);
-            output.WriteString(name);
+            output.WriteBytes(name);
             output.WriteTag(ErrorTag);
             output.WriteFloat(errors[feature]);
         }
     }
 
-    private static int TopFeatureSize(string name) => 1 + CodedOutputStream.ComputeStringSize(name) + 1 + 4;
+    private static int TopFeatureSize(ByteString name) => 1 + CodedOutputStream.ComputeBytesSize(name) + 1 + 4;
 
     // A length-delimited field's bytes: its tag (one byte for fields 1 to 15), the length as a varint, the content.
     private static int LengthDelimitedSize(int length) => 1 + CodedOutputStream.ComputeLengthSize(length) + length;
