@@ -77,4 +77,32 @@ public sealed class MinMaxNormalizer
     /// <see cref="Clip"/> then does with it.
     /// </summary>
     public bool IsOutOfRange(int feature, float raw) => raw < _min[feature] || raw > _max[feature];
+
+    /// <summary>
+    /// Adds to <paramref name="counts"/>[f] how many rows of <paramref name="raw"/> (row-major) hold a value of
+    /// feature f outside its training range, as <see cref="IsOutOfRange"/> decides. One loop here rather than a call
+    /// per value: for a batch that was a twentieth of the service's CPU.
+    /// </summary>
+    public void CountOutOfRange(ReadOnlySpan<float> raw, Span<int> counts)
+    {
+        var features = FeatureCount;
+        if (raw.Length % features != 0 || counts.Length < features)
+        {
+            throw new ArgumentException($"expected whole {features}-feature rows and {features} counts");
+        }
+        var min = _min.AsSpan();
+        var max = _max.AsSpan();
+        for (var offset = 0; offset < raw.Length; offset += features)
+        {
+            var row = raw.Slice(offset, features);
+            for (var feature = 0; feature < row.Length; feature++)
+            {
+                var value = row[feature];
+                if (value < min[feature] || value > max[feature])
+                {
+                    counts[feature]++;
+                }
+            }
+        }
+    }
 }

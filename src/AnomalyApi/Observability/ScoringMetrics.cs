@@ -64,16 +64,7 @@ public sealed class ScoringMetrics
         var features = _outOfRange.Length;
         Span<int> counts = features <= 256 ? stackalloc int[features] : new int[features];
         counts.Clear();
-        for (var offset = 0; offset < rawRows.Length; offset += features)
-        {
-            for (var feature = 0; feature < features; feature++)
-            {
-                if (normalizer.IsOutOfRange(feature, rawRows[offset + feature]))
-                {
-                    counts[feature]++;
-                }
-            }
-        }
+        normalizer.CountOutOfRange(rawRows, counts);
         for (var feature = 0; feature < features; feature++)
         {
             if (counts[feature] > 0)

@@ -86,4 +86,27 @@ public class MinMaxNormalizerTests
     {
         Assert.Equal(expected, Create(clip: true).IsOutOfRange(feature, raw));
     }
+
+    [Fact]
+    public void CountOutOfRange_CountsPerFeatureWhatIsOutOfRangeSays()
+    {
+        var normalizer = Create(clip: true);
+        var features = normalizer.FeatureCount;
+        var random = new Random(4);
+        // Values around each range, its edges included, so both answers occur for every feature.
+        float[] candidates = [-1f, -0.1f, 0f, 1f, 2f, 2.01f, 5f, 7f, 7.5f, 100f, 1e9f, 1.5e9f, 2e9f, 3e9f];
+        var rows = Enumerable.Range(0, 50 * features).Select(_ => candidates[random.Next(candidates.Length)]).ToArray();
+        var expected = new int[features];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            expected[i % features] += normalizer.IsOutOfRange(i % features, rows[i]) ? 1 : 0;
+        }
+        var counts = new int[features];
+
+        normalizer.CountOutOfRange(rows, counts);
+
+        Assert.Equal(expected, counts);
+        Assert.All(expected, count => Assert.InRange(count, 1, 49));
+        Assert.Throws<ArgumentException>(() => normalizer.CountOutOfRange(rows.AsSpan(1), counts));
+    }
 }

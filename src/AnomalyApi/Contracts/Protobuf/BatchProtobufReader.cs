@@ -61,21 +61,23 @@ public static class BatchProtobufReader
         {
             return (null, RequestProblem.TooLarge("values", $"has {rows} rows, but at most {maxRows} are accepted (Scoring:MaxBatchSize)"));
         }
-        if (NonFinite(values, features) is { } problem)
-        {
-            return (null, problem);
-        }
-
+        // Checked in the pooled copy: through RepeatedField's indexer, one interface call a value, the check cost
+        // more than the copy.
         var buffer = ArrayPool<float>.Shared.Rent(values.Count);
         values.CopyTo(buffer, 0);
+        if (NonFinite(buffer.AsSpan(0, values.Count), features) is { } problem)
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+            return (null, problem);
+        }
         return (new FeatureMatrix(buffer, rows, width), null);
     }
 
-    private static RequestProblem? NonFinite(IReadOnlyList<float> values, IReadOnlyList<string> features)
+    private static RequestProblem? NonFinite(ReadOnlySpan<float> values, IReadOnlyList<string> features)
     {
         Dictionary<string, string[]>? errors = null;
         var count = 0;
-        for (var i = 0; i < values.Count; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             if (float.IsFinite(values[i]))
             {
