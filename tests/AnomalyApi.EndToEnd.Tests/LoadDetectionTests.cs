@@ -7,7 +7,7 @@ namespace AnomalyApi.EndToEnd.Tests;
 /// <summary>
 /// The end-to-end check on this machine: with the model recorded and trained by the fixture, the service's
 /// collector flags a CPU, a memory and an I/O load (stress-ng, one after the other) within 3 intervals each, while
-/// flagging at most 2 % of the idle intervals before them. Prints the time to detect per load and the idle
+/// flagging at most 2 % of the idle intervals before them (150 before each). Prints the time to detect per load and the idle
 /// false-positive rate. Category "Load": it measures the machine, so tests/run-tests.sh runs it alone.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
@@ -15,11 +15,12 @@ namespace AnomalyApi.EndToEnd.Tests;
 public sealed class LoadDetectionTests(MachineModelFixture machine, ITestOutputHelper output)
 {
     /// <summary>
-    /// Idle intervals watched before each load: 300 in all, so the rate is measured over five minutes and one burst of
-    /// the VM's own kernel work (three cpu_1_system spikes within 13 s in one run, 2 % of 150 intervals) cannot use up
-    /// the budget alone.
+    /// Idle intervals watched before each load: 450 in all, so the rate is measured over seven and a half minutes and
+    /// one burst of what the VM's host does cannot use up the budget alone. Seen: three cpu_1_system spikes within 13 s
+    /// (2 % of 150 intervals); in the 2026-12-04 CI run, six intervals within 12 s flagged for cpu_N_steal, the time
+    /// the hypervisor gave other guests, which took 300 intervals to exactly 2.0 %. One such burst is 1.3 % of 450.
     /// </summary>
-    private const int IdleIntervals = 100;
+    private const int IdleIntervals = 150;
 
     /// <summary>Intervals a load runs for (counted from its start): the detection window and a little more.</summary>
     private const int LoadIntervals = 5;
