@@ -36,11 +36,7 @@ public static class BaselineApp
         app.MapPost("/predict", (BaselineRequest request) =>
         {
             // Work proportional to the row, so the response is built from the request rather than replayed.
-            var features = request.Features ?? [];
-            var sum = Sum(features);
-            var reconstruction = new float[template.Reconstruction.Length];
-            template.Reconstruction.CopyTo(reconstruction, 0);
-            return TypedResults.Ok(template with { Rmse = template.Rmse + sum * 1e-300, Reconstruction = reconstruction });
+            return TypedResults.Ok(template with { Rmse = template.Rmse + Sum(request.Features) * 1e-300, Reconstruction = [.. template.Reconstruction] });
         });
         if (batchTemplate is not null)
         {

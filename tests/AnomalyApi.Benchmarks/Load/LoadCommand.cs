@@ -13,8 +13,8 @@ namespace AnomalyApi.Benchmarks.Load;
 /// <summary>
 /// <c>load</c>: wrk on loopback against the published service and, in the same run, the baseline app (the ceiling:
 /// Kestrel with the same bytes and no model). Alternating rounds of /predict (single rows), /predict/batch
-/// (<see cref="LoadOptions.BatchRows"/> rows) and the baseline (single rows), each after a warm-up, at one
-/// connection count; then the service's RSS under sustained load and its cold start to /health/ready.
+/// (<see cref="LoadOptions.BatchRows"/> rows, as JSON and as protobuf) and the baseline (single rows and JSON
+/// batches), each after a warm-up, at one connection count; then the service's RSS under sustained load and its cold start to /health/ready.
 /// Prints one markdown table with medians across rounds and the ratios to the baseline.
 /// </summary>
 public static class LoadCommand

@@ -13,8 +13,8 @@ public static class LoadReport
     {
         var rounds = results[baseline].Count;
         // Ratios are taken within a round (same machine state), then the median across rounds.
-        double RatioMedian(string name, Func<WrkResult, double> metric) =>
-            LoadCommand.Median(Enumerable.Range(0, rounds).Select(i => metric(results[name][i]) / metric(results[baseline][i])));
+        double RatioMedian(string name, Func<WrkResult, double> metric, string? of = null) =>
+            LoadCommand.Median(Enumerable.Range(0, rounds).Select(i => metric(results[name][i]) / metric(results[of ?? baseline][i])));
         double MedianOf(string name, Func<WrkResult, double> metric) => LoadCommand.Median(results[name].Select(metric));
 
         var text = new StringBuilder();
@@ -48,7 +48,7 @@ public static class LoadReport
             Target(text, $"{batch} rows/s ≥ 25 × /predict requests/s", $"{rowsRatio:F1} ×", rowsRatio >= 25);
         }
         // Not targets: how far JSON batches are from their own ceiling, and what the ceiling itself reaches.
-        var ofCeiling = RatioMedian(batches[0], r => r.RequestsPerSecond) / RatioMedian(baselineBatch, r => r.RequestsPerSecond);
+        var ofCeiling = RatioMedian(batches[0], r => r.RequestsPerSecond, of: baselineBatch);
         text.AppendLine(CultureInfo.InvariantCulture, $"| (for reference) {batches[0]} requests/s ÷ {baselineBatch}'s | {ofCeiling:F2} × | |");
         var ceiling = RowsRatio(baselineBatch, baseline);
         text.AppendLine(CultureInfo.InvariantCulture, $"| (for reference) {baselineBatch} rows/s ÷ {baseline} requests/s | {ceiling:F1} × | |");
