@@ -102,6 +102,9 @@ public sealed partial class MachineModelFixture(IMessageSink diagnostics) : IAsy
     /// <summary>Each <c>_bytes</c> feature's min and max in the recording, in MiB: what "normal" memory was.</summary>
     public IReadOnlyDictionary<string, (double Min, double Max)> RecordedMiB { get; private set; } = new Dictionary<string, (double, double)>();
 
+    /// <summary>Each feature column's largest value in the recording, in its own unit.</summary>
+    public IReadOnlyDictionary<string, double> RecordedMax { get; private set; } = new Dictionary<string, double>();
+
     /// <summary>What record and train printed.</summary>
     public string TrainerLog { get; private set; } = "";
 
@@ -159,9 +162,11 @@ public sealed partial class MachineModelFixture(IMessageSink diagnostics) : IAsy
         // CPU burn stand out, and this line says so when the cpu load is not detected.
         var idleColumns = header.Select((name, i) => (name, i)).Where(c => CpuIdleFeature().IsMatch(c.name)).Select(c => c.i).ToArray();
         var busy = RecordedCpuBusy = 1 - rows.Average(cells => idleColumns.Average(i => double.Parse(cells[i], CultureInfo.InvariantCulture)));
-        RecordedMiB = header.Select((name, i) => (name, i)).Where(c => c.name.EndsWith("_bytes", StringComparison.Ordinal)).ToDictionary(
-            c => c.name,
-            c => (rows.Min(cells => double.Parse(cells[c.i], CultureInfo.InvariantCulture)) / (1 << 20), rows.Max(cells => double.Parse(cells[c.i], CultureInfo.InvariantCulture)) / (1 << 20)));
+        var columns = header.Select((name, i) => (name, i)).Where(c => c.name != "timestamp")
+            .ToDictionary(c => c.name, c => rows.Select(cells => double.Parse(cells[c.i], CultureInfo.InvariantCulture)).ToArray());
+        RecordedMax = columns.ToDictionary(c => c.Key, c => c.Value.Max());
+        RecordedMiB = columns.Where(c => c.Key.EndsWith("_bytes", StringComparison.Ordinal))
+            .ToDictionary(c => c.Key, c => (c.Value.Min() / (1 << 20), c.Value.Max() / (1 << 20)));
         Diagnostics.OnMessage(new DiagnosticMessage(FormattableString.Invariant(
             $"record: {rows.Length} rows in {recorded.TotalSeconds:F0} s, load average {LoadAverage()}, CPUs {busy:P0} busy on average, memory_used {usedMiB.Min():F1}..{usedMiB.Max():F1} MiB (normalised over {bandMin:F1}..{bandMax:F1} MiB); train ({trained.TotalSeconds:F0} s): {string.Join("; ", summary.Select(l => l.Trim()))}")));
     }
