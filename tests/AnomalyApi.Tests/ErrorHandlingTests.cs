@@ -41,11 +41,15 @@ public sealed class ErrorHandlingTests
             services.AddSingleton<IValidator<PredictRequest>, ExplodingValidator>()));
         var client = withFault.CreateClient();
 
-        await client.PostAsJsonAsync("/predict", new JsonObject { ["features"] = TestModel.ToJsonArray(TestModel.RowAt(0.5)) });
+        var response = await client.PostAsJsonAsync("/predict", new JsonObject { ["features"] = TestModel.ToJsonArray(TestModel.RowAt(0.5)) });
+        var traceId = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["traceId"]!.GetValue<string>();
 
         var errors = factory.Logs.Where(l => l.Level >= LogLevel.Error).ToList();
         var error = Assert.Single(errors);
         Assert.Contains("Unhandled exception on POST /predict", error.Message, StringComparison.Ordinal);
+        // The line a client's report of its 500 leads to.
+        Assert.False(string.IsNullOrEmpty(traceId));
+        Assert.Contains($"(traceId {traceId})", error.Message, StringComparison.Ordinal);
         await factory.DisposeAsync();
     }
 

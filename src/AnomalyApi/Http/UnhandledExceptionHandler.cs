@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AnomalyApi.Observability;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -21,7 +22,9 @@ public sealed class UnhandledExceptionHandler(IProblemDetailsService problemDeta
         }
         else
         {
-            Log.UnhandledException(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+            // What ASP.NET Core's problem details writer puts in the body's traceId.
+            var traceId = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+            Log.UnhandledException(logger, httpContext.Request.Method, httpContext.Request.Path, traceId, exception);
             status = StatusCodes.Status500InternalServerError;
             title = "An unexpected error occurred.";
         }

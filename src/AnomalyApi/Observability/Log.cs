@@ -17,8 +17,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Critical, "Invalid configuration: {Failures}")]
     public static partial void ConfigurationInvalid(ILogger logger, string failures);
 
-    [LoggerMessage(4, LogLevel.Error, "Unhandled exception on {Method} {Path}")]
-    public static partial void UnhandledException(ILogger logger, string method, string path, Exception exception);
+    /// <param name="traceId">The problem body's <c>traceId</c>, so a client's report finds this line.</param>
+    [LoggerMessage(4, LogLevel.Error, "Unhandled exception on {Method} {Path} (traceId {TraceId})")]
+    public static partial void UnhandledException(ILogger logger, string method, string path, string traceId, Exception exception);
 
     [LoggerMessage(5, LogLevel.Debug, "Rejected {Method} {Path} with {StatusCode}: {Errors}")]
     public static partial void RequestRejected(ILogger logger, string method, string path, int statusCode, string errors);
