@@ -83,6 +83,10 @@ public static class AnomalyApiApplicationExtensions
     public static async Task<int> RunAnomalyApiAsync(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AnomalyApi.Startup");
+        if (app.Services.GetRequiredService<SettingsLocation>().BesideBinaries is { } settingsDirectory)
+        {
+            Log.SettingsBesideBinaries(logger, settingsDirectory, app.Environment.ContentRootPath);
+        }
         try
         {
             _ = app.Services.GetRequiredService<IOptions<ModelOptions>>().Value;

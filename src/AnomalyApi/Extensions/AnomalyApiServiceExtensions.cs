@@ -26,6 +26,10 @@ public static class AnomalyApiServiceExtensions
     {
         var services = builder.Services;
 
+        // First, so every setting below comes from the published appsettings.json wherever the service was started from.
+        var settingsDirectory = SettingsBesideBinaries.Apply(builder.Configuration, builder.Environment.ContentRootPath, AppContext.BaseDirectory);
+        services.AddSingleton(new SettingsLocation(settingsDirectory));
+
         // Options, validated at start with messages that name the key.
         services.AddOptions<ModelOptions>()
             .BindConfiguration(ModelOptions.SectionName)

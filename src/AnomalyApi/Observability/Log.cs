@@ -17,6 +17,10 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Critical, "Invalid configuration: {Failures}")]
     public static partial void ConfigurationInvalid(ILogger logger, string failures);
 
+    [LoggerMessage(13, LogLevel.Information,
+        "Read appsettings from {SettingsDirectory}, beside the binaries: the content root {ContentRoot} (the directory the service was started from) has none")]
+    public static partial void SettingsBesideBinaries(ILogger logger, string settingsDirectory, string contentRoot);
+
     /// <param name="traceId">The problem body's <c>traceId</c>, so a client's report finds this line.</param>
     [LoggerMessage(4, LogLevel.Error, "Unhandled exception on {Method} {Path} (traceId {TraceId})")]
     public static partial void UnhandledException(ILogger logger, string method, string path, string traceId, Exception exception);

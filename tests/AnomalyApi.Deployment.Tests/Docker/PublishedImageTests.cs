@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AnomalyApi.Deployment.Tests.Infrastructure;
 
 namespace AnomalyApi.Deployment.Tests.Docker;
@@ -46,6 +47,32 @@ public sealed class PublishedImageTests(PublishedApiFixture fixture)
         Assert.Equal(shipped, model.RootElement.GetProperty("sha256").GetString());
         Assert.True(File.Exists(Path.Combine(fixture.Image.AppDirectory, "models", "model_config.json")), "No models/ in /app");
         Assert.True(double.IsFinite(rmse) && rmse >= 0, $"rmse {rmse}");
+    }
+
+    [Fact]
+    public async Task PublishedApp_StartedFromAnotherDirectory_ReadsItsOwnSettings()
+    {
+        // dotnet /app/AnomalyApi.dll from elsewhere (a systemd unit without WorkingDirectory): the content root is that
+        // directory, which has no appsettings.json. Without the fallback the built-in defaults log every request.
+        var elsewhere = Directory.CreateTempSubdirectory("anomaly-elsewhere-");
+        try
+        {
+            using var api = await fixture.StartInstanceAsync(workingDirectory: elsewhere.FullName);
+
+            var rmse = await Telemetry.PredictRmseAsync(api.Client, "predict", Telemetry.RowAt(0.5));
+
+            Assert.True(double.IsFinite(rmse), $"rmse {rmse}");
+            var output = api.Output;
+            Assert.Contains($"Read appsettings from {Path.TrimEndingDirectorySeparator(fixture.Image.AppDirectory)}, beside the binaries", output);
+            // The shipped settings at work: the readiness polls and the request above wrote no request log, and the
+            // console lines are single, timestamped ones ("2026-12-05T08:43:49.295Z info: …").
+            Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", output);
+            Assert.Matches($@"(?m)^\d{{4}}-\d\d-\d\dT[\d:.]+Z info: Microsoft\.Hosting\.Lifetime\[0\] Content root path: {Regex.Escape(elsewhere.FullName)}", output);
+        }
+        finally
+        {
+            elsewhere.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -32,8 +32,11 @@ internal sealed class ApiInstance : IDisposable
     /// <summary>The running process, for tests that signal it and wait for its exit code.</summary>
     public ExternalProcess Process => _process;
 
-    /// <summary>Starts the image's app; <paramref name="settings"/> are extra environment variables (e.g. ShutdownTimeoutSeconds).</summary>
-    public static async Task<ApiInstance> StartAsync(DockerImage image, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the image's app; <paramref name="settings"/> are extra environment variables (e.g. ShutdownTimeoutSeconds),
+    /// and <paramref name="workingDirectory"/> is where it starts (the image's WORKDIR, /app, unless given).
+    /// </summary>
+    public static async Task<ApiInstance> StartAsync(DockerImage image, IReadOnlyDictionary<string, string>? settings = null, string? workingDirectory = null)
     {
         var port = LoopbackPort.Free();
         var environment = image.Environment.ToDictionary(p => p.Key, p => (string?)p.Value);
@@ -45,7 +48,12 @@ internal sealed class ApiInstance : IDisposable
         environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         var entrypoint = image.Entrypoint;
         var program = entrypoint[0] == "dotnet" ? Programs.Dotnet : entrypoint[0];
-        var instance = new ApiInstance(ExternalProcess.Start(program, entrypoint.Skip(1), image.AppDirectory, environment), port);
+        // Started from elsewhere, the app is named by its full path, as a unit file would: dotnet /app/AnomalyApi.dll.
+        var arguments = entrypoint.Skip(1)
+            .Select(argument => workingDirectory is not null && File.Exists(Path.Combine(image.AppDirectory, argument))
+                ? Path.Combine(image.AppDirectory, argument)
+                : argument);
+        var instance = new ApiInstance(ExternalProcess.Start(program, arguments, workingDirectory ?? image.AppDirectory, environment), port);
         try
         {
             await instance.WaitUntilReadyAsync();

@@ -16,9 +16,9 @@ public sealed class PublishedApiFixture : IAsyncLifetime
     public async Task InitializeAsync() =>
         _image = await DockerBuild.BuildAsync(Repository.Path("Dockerfile"), Repository.Root, _workDirectory.FullName, "runtime");
 
-    /// <summary>A fresh instance of the published service; the caller disposes it.</summary>
-    internal Task<ApiInstance> StartInstanceAsync(IReadOnlyDictionary<string, string>? settings = null) =>
-        ApiInstance.StartAsync(Image, settings);
+    /// <summary>A fresh instance of the published service (started from /app unless told otherwise); the caller disposes it.</summary>
+    internal Task<ApiInstance> StartInstanceAsync(IReadOnlyDictionary<string, string>? settings = null, string? workingDirectory = null) =>
+        ApiInstance.StartAsync(Image, settings, workingDirectory);
 
     /// <summary>Two instances shared by the collection (the two replicas nginx balances across).</summary>
     internal async Task<(ApiInstance First, ApiInstance Second)> GetPairAsync()
