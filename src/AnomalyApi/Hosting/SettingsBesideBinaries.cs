@@ -23,9 +23,7 @@ public static class SettingsBesideBinaries
     /// </summary>
     public static string? Apply(IConfigurationBuilder configuration, string contentRoot, string binaries)
     {
-        if (File.Exists(Path.Combine(contentRoot, SettingsFile))
-            || !File.Exists(Path.Combine(binaries, SettingsFile))
-            || SameDirectory(contentRoot, binaries))
+        if (File.Exists(Path.Combine(contentRoot, SettingsFile)) || !File.Exists(Path.Combine(binaries, SettingsFile)))
         {
             return null;
         }
