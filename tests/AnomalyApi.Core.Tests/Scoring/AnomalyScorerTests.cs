@@ -83,6 +83,39 @@ public sealed class AnomalyScorerTests : IDisposable
     }
 
     [Fact]
+    public void Load_ByDefault_HoldsOneSessionPerProcessor()
+    {
+        Assert.Equal(Environment.ProcessorCount, _scorer.SessionCount);
+    }
+
+    [Fact]
+    public void ScoreOnSession_EverySession_GivesTheSameResults()
+    {
+        using var scorer = AnomalyScorer.Load(ShippedModel.OnnxPath, ShippedModel.ConfigPath, new ScorerOptions { Sessions = 3 });
+        // 300 rows: a full 256-row chunk, then 44 rows padded to 64, so each session runs two shapes.
+        var rows = ShippedModel.RandomRows(scorer.Config, rows: 300, seed: 21);
+        var expected = _scorer.Score(rows);
+
+        Assert.Equal(3, scorer.SessionCount);
+        for (var session = 0; session < scorer.SessionCount; session++)
+        {
+            var scored = scorer.ScoreOnSession(session, rows);
+            Assert.Equal(expected.Rmse, scored.Rmse);
+            Assert.Equal(expected.Reconstruction, scored.Reconstruction);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Load_FewerThanOneSession_Throws(int sessions)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            AnomalyScorer.Load(ShippedModel.OnnxPath, ShippedModel.ConfigPath, new ScorerOptions { Sessions = sessions }));
+        Assert.Equal("Sessions", ex.ParamName);
+    }
+
+    [Fact]
     public void TopFeatures_AreTheLargestSquaredErrorsInDescendingOrder()
     {
         var scored = _scorer.Score(ShippedModel.RandomRows(_scorer.Config, rows: 2, seed: 3));

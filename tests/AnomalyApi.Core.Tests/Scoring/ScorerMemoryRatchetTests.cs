@@ -27,6 +27,7 @@ public sealed class ScorerMemoryRatchetTests(ITestOutputHelper output)
     public void Score_ManyRandomBatchSizes_RssSettlesAfterWarmUp()
     {
         using var scorer = AnomalyScorer.Load(ShippedModel.OnnxPath, ShippedModel.ConfigPath);
+        scorer.WarmUp(); // as the service does on every load: every session, every chunk shape
         var rows = ShippedModel.RandomRows(scorer.Config, MaxRows, seed: 3);
         var features = scorer.FeatureCount;
 
