@@ -99,7 +99,8 @@ public static class ModelBuilder
 
     private static double[] ScoreWithServingPath(string onnxPath, string configPath, TelemetryTable table)
     {
-        using var scorer = AnomalyScorer.Load(onnxPath, configPath);
+        // One call on one thread: one ONNX session is enough (the service holds one per core).
+        using var scorer = AnomalyScorer.Load(onnxPath, configPath, new ScorerOptions { Sessions = 1 });
         return scorer.Score(table.Values).Rmse;
     }
 }

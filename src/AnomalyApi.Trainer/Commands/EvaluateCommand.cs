@@ -33,7 +33,9 @@ public static class EvaluateCommand
             EvaluationReport report;
             try
             {
-                using var scorer = AnomalyScorer.Load(Path.Combine(directory, ModelFiles.Onnx), Path.Combine(directory, ModelFiles.Config));
+                // One caller scoring the whole file: one ONNX session is enough (the service holds one per core).
+                using var scorer = AnomalyScorer.Load(
+                    Path.Combine(directory, ModelFiles.Onnx), Path.Combine(directory, ModelFiles.Config), new ScorerOptions { Sessions = 1 });
                 var table = TelemetryTable.Load(dataPath, scorer.Config.Features, parse.GetRequiredValue(labelColumn));
                 if (table.Rows == 0)
                 {
