@@ -35,16 +35,14 @@ public sealed class AnomalyScorer : IDisposable
 {
     private readonly ScoringSession[] _sessions;
     private readonly SessionOptions _sessionOptions;
-    private readonly int _maxChunkRows;
 
-    private AnomalyScorer(ModelConfig config, ModelInfo info, ScoringSession[] sessions, SessionOptions sessionOptions, int maxChunkRows)
+    private AnomalyScorer(ModelConfig config, ModelInfo info, ScoringSession[] sessions, SessionOptions sessionOptions)
     {
         Config = config;
         Info = info;
         Normalizer = new MinMaxNormalizer(config.Normalization);
         _sessions = sessions;
         _sessionOptions = sessionOptions;
-        _maxChunkRows = maxChunkRows;
     }
 
     /// <summary>The validated model_config.json.</summary>
@@ -99,18 +97,20 @@ public sealed class AnomalyScorer : IDisposable
         var sessions = new List<ScoringSession>();
         try
         {
-            for (var i = 0; i < options.Sessions; i++)
-            {
-                sessions.Add(new ScoringSession(CreateSession(onnxBytes, sessionOptions, onnxPath), config, options.MaxChunkRows));
-            }
+            // The contract is checked on the first session, before more are made for a model that cannot serve.
+            sessions.Add(NewSession());
             OnnxContract.Check(sessions[0].Session, config, onnxPath);
+            while (sessions.Count < options.Sessions)
+            {
+                sessions.Add(NewSession());
+            }
             var info = new ModelInfo(
                 Path.GetFullPath(onnxPath),
                 Path.GetFullPath(configPath),
                 Convert.ToHexStringLower(SHA256.HashData(onnxBytes)),
                 OnnxOpset.TryRead(onnxBytes),
                 DateTimeOffset.UtcNow);
-            return new AnomalyScorer(config, info, [.. sessions], sessionOptions, options.MaxChunkRows);
+            return new AnomalyScorer(config, info, [.. sessions], sessionOptions);
         }
         catch
         {
@@ -118,6 +118,8 @@ public sealed class AnomalyScorer : IDisposable
             sessionOptions.Dispose();
             throw;
         }
+
+        ScoringSession NewSession() => new(CreateSession(onnxBytes, sessionOptions, onnxPath), config, options.MaxChunkRows);
     }
 
     private static InferenceSession CreateSession(byte[] onnxBytes, SessionOptions sessionOptions, string onnxPath)
@@ -147,6 +149,9 @@ public sealed class AnomalyScorer : IDisposable
         return Score(rawRows, SessionForThisCore());
     }
 
+    /// <summary>The largest number of rows in one ONNX run (<see cref="ScorerOptions.MaxChunkRows"/>).</summary>
+    private int MaxChunkRows => _sessions[0].Workspaces.MaxRows;
+
     /// <summary>How many ONNX Runtime sessions the scorer holds (<see cref="ScorerOptions.Sessions"/>).</summary>
     internal int SessionCount => _sessions.Length;
 
@@ -158,9 +163,9 @@ public sealed class AnomalyScorer : IDisposable
         var features = FeatureCount;
         var rows = rawRows.Length / features;
         ScoredBatch? result = null;
-        for (var start = 0; start < rows; start += _maxChunkRows)
+        for (var start = 0; start < rows; start += MaxChunkRows)
         {
-            var count = Math.Min(_maxChunkRows, rows - start);
+            var count = Math.Min(MaxChunkRows, rows - start);
             ScoreChunk(session, rawRows.Slice(start * features, count * features), start, count, rows, ref result);
         }
         return result!;
@@ -203,14 +208,14 @@ public sealed class AnomalyScorer : IDisposable
     public void WarmUp()
     {
         var features = FeatureCount;
-        var midRange = new float[_maxChunkRows * features];
+        var midRange = new float[MaxChunkRows * features];
         for (var i = 0; i < midRange.Length; i++)
         {
             midRange[i] = (float)((Config.Normalization.Min[i % features] + Config.Normalization.Max[i % features]) / 2);
         }
         foreach (var session in _sessions)
         {
-            for (var rows = 1; rows <= _maxChunkRows; rows *= 2)
+            for (var rows = 1; rows <= MaxChunkRows; rows *= 2)
             {
                 var scored = Score(midRange.AsSpan(0, rows * features), session);
                 if (!double.IsFinite(scored.Rmse[0]))
