@@ -76,6 +76,7 @@ public sealed class StartupTests : IDisposable
     [InlineData("--Scoring:MaxBatchSize=0", "Scoring:MaxBatchSize")]
     [InlineData("--Scoring:MaxBatchSize=lots", "Scoring:MaxBatchSize")]
     [InlineData("--Model:OnnxPath=/tmp/model.onnx", "Model:ConfigPath")]
+    [InlineData("--Model:OnnxSessions=-1", "Model:OnnxSessions")]
     [InlineData("--Scoring:Adaptive:Quantile=1", "Scoring:Adaptive:Quantile")]
     [InlineData("--Scoring:Adaptive:Rule=Sometimes", "Scoring:Adaptive:Rule")]
     [InlineData("--ForwardedHeaders:KnownNetworks:0=not-a-network", "ForwardedHeaders:KnownNetworks")]

@@ -153,7 +153,7 @@ public sealed class AnomalyScorer : IDisposable
     private int MaxChunkRows => _sessions[0].Workspaces.MaxRows;
 
     /// <summary>How many ONNX Runtime sessions the scorer holds (<see cref="ScorerOptions.Sessions"/>).</summary>
-    internal int SessionCount => _sessions.Length;
+    public int SessionCount => _sessions.Length;
 
     /// <summary>Scores on one given session rather than this core's: tests compare the sessions.</summary>
     internal ScoredBatch ScoreOnSession(int session, ReadOnlySpan<float> rawRows) => Score(rawRows, _sessions[session]);

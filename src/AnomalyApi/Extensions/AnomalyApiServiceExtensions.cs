@@ -39,6 +39,8 @@ public static class AnomalyApiServiceExtensions
                 "Model:Directory must not be empty")
             .Validate(o => o.ReloadDebounceMilliseconds is >= 0 and <= 600_000,
                 "Model:ReloadDebounceMilliseconds must be between 0 and 600000")
+            .Validate(o => o.OnnxSessions is >= 0 and <= 1024,
+                "Model:OnnxSessions must be between 0 (one per processor) and 1024")
             .ValidateOnStart();
         services.AddOptions<ScoringOptions>()
             .BindConfiguration(ScoringOptions.SectionName)

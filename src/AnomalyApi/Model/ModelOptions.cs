@@ -24,5 +24,11 @@ public sealed class ModelOptions
     /// <summary>Quiet time after the last change to the files before a reload starts: a copy in progress is not loaded half-way.</summary>
     public int ReloadDebounceMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// ONNX Runtime sessions of the model; 0 (the default) means one per processor, so parallel requests do not queue
+    /// on one session's arena lock. Each costs about 0.5 MB, so a host with many cores may cap it.
+    /// </summary>
+    public int OnnxSessions { get; set; }
+
     public TimeSpan ReloadDebounce => TimeSpan.FromMilliseconds(ReloadDebounceMilliseconds);
 }

@@ -86,7 +86,7 @@ public sealed class ModelProvider(IOptions<ModelOptions> options, IHostEnvironme
         Swap(loaded);
         var config = loaded.Scorer.Config;
         Log.ModelLoaded(logger, config.ModelName, config.ModelVersion, config.FeatureCount, config.Threshold,
-            loaded.Sha256, loaded.Scorer.Info.OnnxPath, stopwatch.ElapsedMilliseconds);
+            loaded.Sha256, loaded.Scorer.Info.OnnxPath, loaded.Scorer.SessionCount, stopwatch.ElapsedMilliseconds);
     }
 
     /// <summary>
@@ -145,6 +145,9 @@ public sealed class ModelProvider(IOptions<ModelOptions> options, IHostEnvironme
     public (string OnnxPath, string ConfigPath) Paths =>
         ResolvePaths(options.Value, environment.ContentRootPath, AppContext.BaseDirectory);
 
+    private ScorerOptions ScorerOptions =>
+        options.Value.OnnxSessions is > 0 and var sessions ? new ScorerOptions { Sessions = sessions } : new ScorerOptions();
+
     private ModelSnapshot ReadSnapshot()
     {
         var (onnxPath, configPath) = Paths;
@@ -152,12 +155,12 @@ public sealed class ModelProvider(IOptions<ModelOptions> options, IHostEnvironme
     }
 
     /// <summary>Builds a model from one snapshot of the files and runs it once; disposes it again if anything fails.</summary>
-    private static LoadedModel Build(ModelSnapshot snapshot)
+    private LoadedModel Build(ModelSnapshot snapshot)
     {
         // Config rules (lengths of min/max against the features list, names, numbers), then the ONNX contract
         // (input/output names, float32, last dimension = the config's feature count), then one real run.
         var config = ModelConfigReader.Parse(snapshot.Config, snapshot.ConfigPath);
-        var scorer = AnomalyScorer.Load(snapshot.Onnx, config, snapshot.OnnxPath, snapshot.ConfigPath);
+        var scorer = AnomalyScorer.Load(snapshot.Onnx, config, snapshot.OnnxPath, snapshot.ConfigPath, ScorerOptions);
         try
         {
             scorer.WarmUp();

@@ -6,9 +6,9 @@ namespace AnomalyApi.Observability;
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information,
-        "Loaded model {ModelName} {ModelVersion} ({FeatureCount} features, threshold {Threshold}, sha256 {Sha256}) from {OnnxPath} in {ElapsedMs} ms")]
+        "Loaded model {ModelName} {ModelVersion} ({FeatureCount} features, threshold {Threshold}, sha256 {Sha256}) from {OnnxPath} on {OnnxSessions} ONNX sessions in {ElapsedMs} ms")]
     public static partial void ModelLoaded(ILogger logger, string modelName, string? modelVersion, int featureCount,
-        double threshold, string sha256, string onnxPath, long elapsedMs);
+        double threshold, string sha256, string onnxPath, int onnxSessions, long elapsedMs);
 
     // One line an operator can act on: the ModelLoadException message names the file, the key and the problem.
     [LoggerMessage(2, LogLevel.Critical, "Cannot serve the model: {Problem}")]
