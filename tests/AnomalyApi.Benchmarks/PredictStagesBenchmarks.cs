@@ -46,9 +46,9 @@ public class PredictStagesBenchmarks
     public PredictRequest ParseFast() => new(ReadFast(), null, null);
 
     [Benchmark]
-    public bool Validate() => _pipeline.PredictValidator.Validate(_request).IsValid;
+    public bool Validate() => _pipeline.PredictGate.Check(_pipeline.Context, _request) is null;
 
-    /// <summary>The endpoint's handler: score, label, record metrics.</summary>
+    /// <summary>The endpoint's handler: its request gate (model ready, validator), then score, label, record metrics.</summary>
     [Benchmark]
     public PredictionJsonResult Handler() => Handle(_request);
 
@@ -59,12 +59,8 @@ public class PredictStagesBenchmarks
     [Benchmark]
     public int AllStages()
     {
-        var request = new PredictRequest(ReadFast(), null, null);
-        if (!_pipeline.PredictValidator.Validate(request).IsValid)
-        {
-            throw new InvalidOperationException("the benchmark row is invalid");
-        }
-        return Write(Handle(request));
+        // The handler validates (its gate), as the service's does.
+        return Write(Handle(new PredictRequest(ReadFast(), null, null)));
     }
 
     private float[] ReadFast() =>
@@ -78,7 +74,7 @@ public class PredictStagesBenchmarks
     }
 
     private PredictionJsonResult Handle(PredictRequest request) =>
-        (PredictionJsonResult)PredictEndpoints.Predict(request, _pipeline.Context, _pipeline.Predictions, _pipeline.Model).Result;
+        (PredictionJsonResult)PredictEndpoints.Predict(request, _pipeline.Context, _pipeline.PredictGate, _pipeline.Predictions, _pipeline.Model).Result;
 }
 
 /// <summary>
@@ -122,7 +118,7 @@ public class BatchStagesBenchmarks
     }
 
     [Benchmark]
-    public bool Validate() => _pipeline.BatchValidator.Validate(_request).IsValid;
+    public bool Validate() => _pipeline.BatchGate.Check(_pipeline.Context, _request) is null;
 
     [Benchmark]
     public BatchJsonResult Handler() => Handle(_request);
@@ -158,11 +154,7 @@ public class BatchStagesBenchmarks
     {
         using var matrix = ReadFast();
         var request = new BatchPredictRequest((IReadOnlyList<FeatureRow>?)null) { Matrix = matrix };
-        if (!_pipeline.BatchValidator.Validate(request).IsValid)
-        {
-            throw new InvalidOperationException("the benchmark batch is invalid");
-        }
-        _output.ResetWrittenCount();
+        _output.ResetWrittenCount();  // the handler validates (its gate), as the service's does
         Handle(request).Write(_output);
         return _output.WrittenCount;
     }
@@ -172,5 +164,5 @@ public class BatchStagesBenchmarks
         ?? throw new InvalidOperationException("the benchmark batch did not take the fast path");
 
     private BatchJsonResult Handle(BatchPredictRequest request) =>
-        (BatchJsonResult)PredictEndpoints.PredictBatch(request, _pipeline.Context, _pipeline.Predictions, _pipeline.Model).Result;
+        (BatchJsonResult)PredictEndpoints.PredictBatch(request, _pipeline.Context, _pipeline.BatchGate, _pipeline.Predictions, _pipeline.Model).Result;
 }

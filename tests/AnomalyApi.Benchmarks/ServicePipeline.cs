@@ -17,7 +17,7 @@ namespace AnomalyApi.Benchmarks;
 
 /// <summary>
 /// The service's own per-request objects, built as its container builds them (default options, the shipped model):
-/// the model provider, the prediction service, the validators, and the JSON options responses are written with.
+/// the model provider, the prediction service, the request gates (validators), and the JSON options responses are written with.
 /// </summary>
 internal sealed class ServicePipeline : IDisposable
 {
@@ -28,8 +28,8 @@ internal sealed class ServicePipeline : IDisposable
         Model.Load();
         var scoring = Options.Create(new ScoringOptions());
         Predictions = new PredictionService(Model, new AnomalyLabeler(Model, Options.Create(new AdaptiveOptions())), scoring);
-        PredictValidator = new PredictRequestValidator(Model);
-        BatchValidator = new BatchPredictRequestValidator(Model, scoring);
+        PredictGate = new RequestGate<PredictRequest>(Model, new PredictRequestValidator(Model), NullLoggerFactory.Instance);
+        BatchGate = new RequestGate<BatchPredictRequest>(Model, new BatchPredictRequestValidator(Model, scoring), NullLoggerFactory.Instance);
         // As AddAnomalyApi configures the HTTP JSON options that TypedResults.Ok writes with.
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         json.TypeInfoResolverChain.Insert(0, AnomalyJsonContext.Default);
@@ -40,9 +40,10 @@ internal sealed class ServicePipeline : IDisposable
 
     public PredictionService Predictions { get; }
 
-    public IValidator<PredictRequest> PredictValidator { get; }
+    /// <summary>The first step of /predict's handler: model ready, binding problem, validator.</summary>
+    public RequestGate<PredictRequest> PredictGate { get; }
 
-    public IValidator<BatchPredictRequest> BatchValidator { get; }
+    public RequestGate<BatchPredictRequest> BatchGate { get; }
 
     public JsonSerializerOptions ResponseJson { get; }
 

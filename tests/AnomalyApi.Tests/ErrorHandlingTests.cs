@@ -55,6 +55,10 @@ public sealed class ErrorHandlingTests
 
     private sealed class ExplodingValidator : AbstractValidator<PredictRequest>
     {
+        // The service validates synchronously (RequestGate); both are covered so the fault does not depend on which.
+        public override ValidationResult Validate(ValidationContext<PredictRequest> context) =>
+            throw new InvalidOperationException("kaboom");
+
         public override Task<ValidationResult> ValidateAsync(ValidationContext<PredictRequest> context, CancellationToken cancellation = default) =>
             throw new InvalidOperationException("kaboom");
     }

@@ -81,7 +81,7 @@ public sealed record BatchPredictRequest(IReadOnlyList<FeatureRow>? Instances)
         var model = services.GetRequiredService<ModelProvider>();
         if (!model.IsReady)
         {
-            return Failed(null);    // the group's model filter answers 503 before anything reads this
+            return Failed(null);    // the handler's RequestGate answers 503 before anything reads this
         }
         var (owner, problem) = await RequestBody.ReadBytesAsync(context);
         if (owner is null)

@@ -22,8 +22,7 @@ public static class PredictEndpoints
     {
         var group = app.MapGroup("/predict")
             .WithTags("Predict")
-            .RequireModel()
-            .WithRequestValidation()
+            // No endpoint filters here: each handler checks its request first through RequestGate (the reason is there).
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -55,9 +54,14 @@ public static class PredictEndpoints
         return group;
     }
 
-    public static Results<PredictionJsonResult, ValidationProblem, ProblemHttpResult> Predict(
-        PredictRequest request, HttpContext context, PredictionService predictions, ModelProvider model)
+    public static Results<PredictionJsonResult, ValidationProblem, RequestRejection> Predict(
+        PredictRequest request, HttpContext context, RequestGate<PredictRequest> gate, PredictionService predictions,
+        ModelProvider model)
     {
+        if (gate.Check(context, request) is { } rejected)
+        {
+            return rejected;
+        }
         predictions.RecordParse(context);
         var row = request.Features ?? ToModelOrder(request.Values!, model);
         var scored = predictions.Score(row);
@@ -69,9 +73,14 @@ public static class PredictEndpoints
         return new PredictionJsonResult(scored, 0, predictions);
     }
 
-    public static Results<BatchJsonResult, BatchProtobufResult, ValidationProblem, ProblemHttpResult> PredictBatch(
-        BatchPredictRequest request, HttpContext context, PredictionService predictions, ModelProvider model)
+    public static Results<BatchJsonResult, BatchProtobufResult, ValidationProblem, RequestRejection> PredictBatch(
+        BatchPredictRequest request, HttpContext context, RequestGate<BatchPredictRequest> gate,
+        PredictionService predictions, ModelProvider model)
     {
+        if (gate.Check(context, request) is { } rejected)
+        {
+            return rejected;
+        }
         predictions.RecordParse(context);
         // The fast path's rows were read against this request's model (the lease holds it from binding to the response).
         var rows = request.Matrix is { } matrix ? matrix.Values : ToModelOrder(request.Instances!, model);
@@ -84,9 +93,13 @@ public static class PredictEndpoints
         return request.IsProtobuf ? predictions.ToProtobufResult(scored) : predictions.ToJsonResult(scored);
     }
 
-    public static Results<BatchJsonResult, NdjsonResult, ValidationProblem, ProblemHttpResult> PredictCsv(
-        CsvBatch csv, HttpContext context, PredictionService predictions)
+    public static Results<BatchJsonResult, NdjsonResult, ValidationProblem, RequestRejection> PredictCsv(
+        CsvBatch csv, HttpContext context, RequestGate<CsvBatch> gate, PredictionService predictions)
     {
+        if (gate.Check(context, csv) is { } rejected)
+        {
+            return rejected;
+        }
         predictions.RecordParse(context);
         predictions.RecordBatchSize(csv.Rows);
         if (WantsNdjson(context.Request))

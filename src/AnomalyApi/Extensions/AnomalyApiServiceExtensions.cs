@@ -72,6 +72,7 @@ public static class AnomalyApiServiceExtensions
         services.AddSingleton<AnomalyLabeler>();  // one adaptive threshold per model, shared by the API and the collector
         services.AddSingleton<PredictionService>();
         services.AddValidatorsFromAssemblyContaining<PredictRequestValidator>(ServiceLifetime.Singleton);
+        services.AddSingleton(typeof(RequestGate<>));  // the scoring handlers' first step: 503, binding problem, validator
 
         // Responses through the source-generated contracts; camelCase.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AnomalyJsonContext.Default));

@@ -11,7 +11,7 @@ public sealed class ModelLeaseMiddleware(RequestDelegate next, ModelProvider mod
     {
         if (!model.IsReady)
         {
-            // Before the start-up load finished: the model's endpoints answer 503 through ModelReadyFilter.
+            // Before the start-up load finished: the model's endpoints answer 503 (ModelReadyFilter, RequestGate).
             await next(context);
             return;
         }

@@ -27,7 +27,7 @@ public sealed class BatchPredictRequestValidator : AbstractValidator<BatchPredic
             {
                 context.AddFailure(new ValidationFailure("instances",
                     $"has {instances.Count} rows, but at most {maxRows} are accepted (Scoring:MaxBatchSize)")
-                { ErrorCode = ValidationFilter.TooLargeErrorCode });
+                { ErrorCode = RequestGate.TooLargeErrorCode });
                 return;
             }
 

@@ -25,7 +25,7 @@ public sealed class CsvBatchValidator : AbstractValidator<CsvBatch>
             {
                 context.AddFailure(new ValidationFailure("csv",
                     $"has more than {maxRows} data rows (Scoring:MaxBatchSize); split it into smaller requests")
-                { ErrorCode = ValidationFilter.TooLargeErrorCode });
+                { ErrorCode = RequestGate.TooLargeErrorCode });
             }
         });
     }

@@ -90,7 +90,7 @@ public sealed class RequestValidatorTests
         var result = new BatchPredictRequestValidator(Model.Value, Scoring).Validate(new BatchPredictRequest(rows));
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal(ValidationFilter.TooLargeErrorCode, error.ErrorCode);
+        Assert.Equal(RequestGate.TooLargeErrorCode, error.ErrorCode);
         Assert.Equal("instances", error.PropertyName);
     }
 
@@ -124,7 +124,7 @@ public sealed class RequestValidatorTests
 
     [Theory]
     [InlineData(0, "has a header but no data rows", "")]
-    [InlineData(4, "more than 3 data rows", ValidationFilter.TooLargeErrorCode)]
+    [InlineData(4, "more than 3 data rows", RequestGate.TooLargeErrorCode)]
     public void CsvValidator_ChecksTheRowCount(int rows, string message, string errorCode)
     {
         var csv = CsvBatch.Parse(System.Text.Encoding.UTF8.GetBytes(TestModel.Csv(Enumerable.Repeat(TestModel.RowAt(0.5), rows).ToArray())),
