@@ -110,11 +110,16 @@ public static class LoadCommand
             Console.WriteLine($"settled: each target ran {options.Settle.TotalSeconds:0} s before the first measured round");
         }
 
+        // Each service target runs right next to the baseline it is compared with, and every other round runs the
+        // list backwards: a ratio's two sides are seconds apart, and a drift in the shared VM's speed during a run
+        // favours neither side (in the old order, /predict and its baseline ran 40 s apart, always in the same order).
+        string[] schedule = [Predict, Baseline, Batch, BaselineBatch, BatchProtobuf];
+        var scheduled = schedule.Select(name => targets.Single(t => t.Name == name)).ToArray();
         var results = targets.ToDictionary(t => t.Name, _ => new List<WrkResult>());
         var peakRss = 0L;
         for (var round = 1; round <= options.Rounds; round++)
         {
-            foreach (var target in targets)
+            foreach (var target in round % 2 == 1 ? scheduled : scheduled.Reverse())
             {
                 IReadOnlyList<(string, string)> request = [(target.Path, target.Body)];
                 await Wrk.RunAsync(target.Server.BaseUrl, request, options.Connections, options.Warmup, wrkCpu);

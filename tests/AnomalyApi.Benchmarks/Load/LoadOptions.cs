@@ -4,8 +4,8 @@ namespace AnomalyApi.Benchmarks.Load;
 
 /// <summary>
 /// <c>load</c>'s options: <c>--service-dir DIR</c> (a published service; default: publish src/AnomalyApi in Release),
-/// <c>--duration 10s</c> and <c>--warmup 3s</c> per measurement, <c>--settle 20s</c> per target once before the first
-/// round (0 skips), <c>--connections 16</c>, <c>--rounds 3</c>,
+/// <c>--duration 5s</c> and <c>--warmup 2s</c> per measurement, <c>--settle 20s</c> per target once before the first
+/// round (0 skips), <c>--connections 16</c>, <c>--rounds 6</c>,
 /// <c>--sustain 60s</c> (0 skips the RSS run), <c>--cold-starts 5</c> (0 skips), <c>--pin</c> (servers on CPU 0,
 /// wrk on CPU 1), <c>--gc server|workstation</c> (both apps; default: the service's own setting), <c>--out FILE</c>
 /// (the markdown table, too).
@@ -13,11 +13,11 @@ namespace AnomalyApi.Benchmarks.Load;
 public sealed record LoadOptions
 {
     public string? ServiceDir { get; init; }
-    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(20);
     public int Connections { get; init; } = 16;
-    public int Rounds { get; init; } = 3;
+    public int Rounds { get; init; } = 6;
     public TimeSpan Sustain { get; init; } = TimeSpan.FromSeconds(60);
     public int ColdStarts { get; init; } = 5;
     public bool Pin { get; init; }

@@ -20,7 +20,7 @@ public static class LoadReport
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"{Environment.ProcessorCount} CPUs ({Cpu()}), load average {LoadCommand.LoadAverage()} at the end; wrk -t1 -c{options.Connections}, " +
-            $"{options.Duration.TotalSeconds:0} s per measurement after {options.Warmup.TotalSeconds:0} s warm-up ({options.Settle.TotalSeconds:0} s per target before the first), {rounds} alternating rounds (medians); " +
+            $"{options.Duration.TotalSeconds:0} s per measurement after {options.Warmup.TotalSeconds:0} s warm-up ({options.Settle.TotalSeconds:0} s per target before the first), {rounds} rounds, each target beside its baseline and every other round in reverse order (medians); " +
             $"servers and wrk {(options.Pin ? "pinned to CPU 0 and CPU 1" : "unpinned")}; {string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}"))}");
         text.AppendLine();
         text.AppendLine("| target | requests/s | rows/s | p50 (ms) | p99 (ms) | non-2xx | requests/s ÷ baseline | p99 ÷ baseline |");
@@ -40,7 +40,10 @@ public static class LoadReport
         var p99 = RatioMedian(predict, r => r.P99Ms);
         text.AppendLine("| issue 6 target | measured | verdict |");
         text.AppendLine("| --- | --- | --- |");
-        Target(text, "/predict requests/s ≥ 0.85 × baseline", $"{throughput:F2} ×", throughput >= 0.85);
+        // Each round's ratio too: the median alone hides how far the rounds spread on a shared VM.
+        var byRound = string.Join(", ", Enumerable.Range(0, rounds).Select(i =>
+            (results[predict][i].RequestsPerSecond / results[baseline][i].RequestsPerSecond).ToString("F2", CultureInfo.InvariantCulture)));
+        Target(text, "/predict requests/s ≥ 0.85 × baseline", $"{throughput:F2} × (rounds {byRound})", throughput >= 0.85);
         Target(text, "/predict p99 ≤ 1.5 × baseline p99", $"{p99:F2} ×", p99 <= 1.5);
         foreach (var batch in batches)
         {
