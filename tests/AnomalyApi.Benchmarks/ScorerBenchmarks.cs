@@ -13,10 +13,14 @@ public class ScorerBenchmarks
     [Params(1, 16, 256, 4096)]
     public int Rows { get; set; }
 
+    // The service runs 1 (ScorerOptions.IntraOpThreads): whether a second thread inside a run pays for large batches.
+    [Params(1, 2)]
+    public int IntraOpThreads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _scorer = AnomalyScorer.Load(BenchmarkModel.OnnxPath, BenchmarkModel.ConfigPath);
+        _scorer = AnomalyScorer.Load(BenchmarkModel.OnnxPath, BenchmarkModel.ConfigPath, new ScorerOptions { IntraOpThreads = IntraOpThreads });
         _rows = BenchmarkModel.MidRangeRows(_scorer.Config, Rows);
     }
 
