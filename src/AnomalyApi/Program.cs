@@ -2,6 +2,7 @@ using AnomalyApi.Extensions;
 using AnomalyApi.Model;
 using AnomalyApi.Observability;
 using AnomalyApi.OpenApi;
+using AnomalyApi.Scoring;
 using AnomalyApi.Security;
 using Prometheus;
 
@@ -17,6 +18,7 @@ app.UseRouting();                   // after the path base is settled, so /anoma
 app.UseAnomalyHttpMetrics();        // http_request_duration_seconds histograms per endpoint, http_requests_in_progress
 app.UseAnomalySwagger();            // /swagger, with examples from the loaded model
 app.UseAnomalyApiSecurity();        // X-API-Key (Auth:*), then the rate limiter when on (RateLimiting:*), then the keys' rule
+app.UseBatchAdmission();            // /predict/batch and /predict/csv take turns (Scoring:MaxConcurrentBatches), bounding their memory
 app.UseModelLeases();               // each request finishes on the model it started with, across reloads
 app.MapAnomalyApi();                // /predict, /predict/batch, /predict/csv, /model, /health/live, /health/ready
 app.MapMetrics().AllowAnonymous();  // /metrics for Prometheus, without a key

@@ -75,6 +75,8 @@ public sealed class StartupTests : IDisposable
     [Theory]
     [InlineData("--Scoring:MaxBatchSize=0", "Scoring:MaxBatchSize")]
     [InlineData("--Scoring:MaxBatchSize=lots", "Scoring:MaxBatchSize")]
+    [InlineData("--Scoring:MaxConcurrentBatches=-1", "Scoring:MaxConcurrentBatches")]
+    [InlineData("--Scoring:BatchQueueLimit=-1", "Scoring:BatchQueueLimit")]
     [InlineData("--Model:OnnxPath=/tmp/model.onnx", "Model:ConfigPath")]
     [InlineData("--Model:OnnxSessions=-1", "Model:OnnxSessions")]
     [InlineData("--Scoring:Adaptive:Quantile=1", "Scoring:Adaptive:Quantile")]

@@ -41,7 +41,8 @@ public static class PredictEndpoints
                 "at most Scoring:MaxBatchSize rows (more is a 413). For throughput, send the rows as a protocol buffers BatchRequest " +
                 "(`Content-Type: application/x-protobuf`, contract in src/AnomalyApi/Contracts/Protobuf/predict_batch.proto) " +
                 "and get a BatchResponse with the same fields back; errors stay problem details in JSON.")
-            .Accepts<BatchPredictRequest>("application/json", [.. BatchProtobufReader.ContentTypes]);
+            .Accepts<BatchPredictRequest>("application/json", [.. BatchProtobufReader.ContentTypes])
+            .WithMetadata(BatchAdmission.Metadata);
 
         group.MapPost("/csv", PredictCsv)
             .WithName("PredictCsv")
@@ -49,7 +50,8 @@ public static class PredictEndpoints
             .WithDescription("A header row names the columns; the model's features may stand in any order, and other columns " +
                 "(a timestamp, say) come back as each row's `id`. With `Accept: application/x-ndjson` the results stream, one JSON line per row. " +
                 "The whole file is validated before any result is written.")
-            .Accepts<string>(CsvBatch.ContentType);
+            .Accepts<string>(CsvBatch.ContentType)
+            .WithMetadata(BatchAdmission.Metadata);
 
         return group;
     }

@@ -47,6 +47,8 @@ public static class AnomalyApiServiceExtensions
             .Validate(o => o.MaxBatchSize is >= 1 and <= 1_000_000, "Scoring:MaxBatchSize must be between 1 and 1000000")
             .Validate(o => o.TopFeatures >= 0, "Scoring:TopFeatures must be 0 or more")
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "Scoring:MaxRequestBodyBytes must be at least 1024")
+            .Validate(o => o.MaxConcurrentBatches is >= 0 and <= 10_000, "Scoring:MaxConcurrentBatches must be between 0 (twice the processors) and 10000")
+            .Validate(o => o.BatchQueueLimit is >= 0 and <= 100_000, "Scoring:BatchQueueLimit must be between 0 and 100000")
             .ValidateOnStart();
         services.AddOptions<AdaptiveOptions>()
             .BindConfiguration(AdaptiveOptions.SectionName)
@@ -73,6 +75,7 @@ public static class AnomalyApiServiceExtensions
         services.AddSingleton<PredictionService>();
         services.AddValidatorsFromAssemblyContaining<PredictRequestValidator>(ServiceLifetime.Singleton);
         services.AddSingleton(typeof(RequestGate<>));  // the scoring handlers' first step: 503, binding problem, validator
+        services.AddSingleton<BatchAdmission>();  // how many batch requests run at once (Scoring:MaxConcurrentBatches)
 
         // Responses through the source-generated contracts; camelCase.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AnomalyJsonContext.Default));

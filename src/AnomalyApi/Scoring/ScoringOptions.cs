@@ -13,4 +13,10 @@ public sealed class ScoringOptions
 
     /// <summary>Largest request body accepted; more is a 413. 16 MiB holds a full batch of named values.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>/predict/batch and /predict/csv requests scored at once; 0 means twice the processor count (see BatchAdmission).</summary>
+    public int MaxConcurrentBatches { get; set; }
+
+    /// <summary>Batch requests that may wait for a turn; more at once get a 503.</summary>
+    public int BatchQueueLimit { get; set; } = 64;
 }

@@ -1,0 +1,50 @@
+using Microsoft.Net.Http.Headers;
+
+namespace AnomalyApi.Scoring;
+
+/// <summary>
+/// Runs a batch endpoint's request only in its turn (<see cref="BatchAdmission"/>). It sits before the endpoint,
+/// because minimal-API binding reads the body before a handler or an endpoint filter could wait: a request that
+/// waits here has not read its body yet. Every other request passes straight through.
+/// </summary>
+public sealed class BatchAdmissionMiddleware(RequestDelegate next, BatchAdmission admission)
+{
+    public Task InvokeAsync(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<BatchAdmissionMetadata>() is null ? next(context) : InTurnAsync(context);
+
+    private async Task InTurnAsync(HttpContext context)
+    {
+        System.Threading.RateLimiting.RateLimitLease lease;
+        try
+        {
+            lease = await admission.WaitForTurnAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;  // the client left while waiting: nobody to answer
+        }
+        using (lease)
+        {
+            if (!lease.IsAcquired)
+            {
+                context.Response.Headers[HeaderNames.RetryAfter] = "1";
+                await Busy(admission).ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        }
+    }
+
+    /// <summary>The 503 when the line is full.</summary>
+    public static IResult Busy(BatchAdmission admission) => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Too many batches at once.",
+        detail: $"{admission.PermitLimit} batch requests are running and {admission.QueueLimit} more are waiting " +
+            "(Scoring:MaxConcurrentBatches, Scoring:BatchQueueLimit); retry shortly. Single rows on /predict are not affected.");
+}
+
+public static class BatchAdmissionMiddlewareExtensions
+{
+    /// <summary>Batch endpoints take turns (see <see cref="BatchAdmission"/>); after routing and security, before the model lease.</summary>
+    public static IApplicationBuilder UseBatchAdmission(this IApplicationBuilder app) => app.UseMiddleware<BatchAdmissionMiddleware>();
+}
