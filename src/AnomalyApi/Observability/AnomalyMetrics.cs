@@ -84,4 +84,13 @@ public static class AnomalyMetrics
 
     public static readonly Counter ModelReloadFailures = Metrics.CreateCounter(
         "anomaly_model_reload_failures_total", "Reloads whose new model files failed validation; the previous model kept serving.");
+
+    public static readonly Gauge BatchesRunning = Metrics.CreateGauge(
+        "anomaly_batches_running", "/predict/batch and /predict/csv requests in their turn now (at most Scoring:MaxConcurrentBatches).");
+
+    public static readonly Gauge BatchesWaiting = Metrics.CreateGauge(
+        "anomaly_batches_waiting", "Batch requests waiting for a turn, bodies not yet read (at most Scoring:BatchQueueLimit).");
+
+    public static readonly Counter BatchesRefused = Metrics.CreateCounter(
+        "anomaly_batches_refused_total", "Batch requests answered 503 because the running ones and the line were full.");
 }

@@ -1,3 +1,4 @@
+using AnomalyApi.Observability;
 using Microsoft.Net.Http.Headers;
 
 namespace AnomalyApi.Scoring;
@@ -15,6 +16,7 @@ public sealed class BatchAdmissionMiddleware(RequestDelegate next, BatchAdmissio
     private async Task InTurnAsync(HttpContext context)
     {
         System.Threading.RateLimiting.RateLimitLease lease;
+        AnomalyMetrics.BatchesWaiting.Inc();
         try
         {
             lease = await admission.WaitForTurnAsync(context.RequestAborted);
@@ -23,15 +25,28 @@ public sealed class BatchAdmissionMiddleware(RequestDelegate next, BatchAdmissio
         {
             return;  // the client left while waiting: nobody to answer
         }
+        finally
+        {
+            AnomalyMetrics.BatchesWaiting.Dec();
+        }
         using (lease)
         {
             if (!lease.IsAcquired)
             {
+                AnomalyMetrics.BatchesRefused.Inc();
                 context.Response.Headers[HeaderNames.RetryAfter] = "1";
                 await Busy(admission).ExecuteAsync(context);
                 return;
             }
-            await next(context);
+            AnomalyMetrics.BatchesRunning.Inc();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                AnomalyMetrics.BatchesRunning.Dec();
+            }
         }
     }
 
