@@ -1,12 +1,10 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace AnomalyApi.Tests;
 
-public sealed partial class MetricsTests(AnomalyApiFactory factory) : IClassFixture<AnomalyApiFactory>
+public sealed class MetricsTests(AnomalyApiFactory factory) : IClassFixture<AnomalyApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -21,10 +19,10 @@ public sealed partial class MetricsTests(AnomalyApiFactory factory) : IClassFixt
 
         var metrics = await ScrapeAsync();
 
-        Assert.Equal(rmse, Sample(metrics, "anomaly_score", $"model=\"{Model}\",source=\"api\""));
-        Assert.Equal(isAnomaly ? 1 : 0, Sample(metrics, "anomaly_is_anomaly", $"model=\"{Model}\",source=\"api\""));
-        Assert.Equal(TestModel.Config.Threshold, Sample(metrics, "anomaly_threshold", $"model=\"{Model}\""));
-        var lastScore = Sample(metrics, "anomaly_last_score_timestamp_seconds", $"model=\"{Model}\",source=\"api\"");
+        Assert.Equal(rmse, PrometheusText.Sample(metrics, "anomaly_score", $"model=\"{Model}\",source=\"api\""));
+        Assert.Equal(isAnomaly ? 1 : 0, PrometheusText.Sample(metrics, "anomaly_is_anomaly", $"model=\"{Model}\",source=\"api\""));
+        Assert.Equal(TestModel.Config.Threshold, PrometheusText.Sample(metrics, "anomaly_threshold", $"model=\"{Model}\""));
+        var lastScore = PrometheusText.Sample(metrics, "anomaly_last_score_timestamp_seconds", $"model=\"{Model}\",source=\"api\"");
         Assert.InRange(lastScore, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
     }
 
@@ -41,11 +39,11 @@ public sealed partial class MetricsTests(AnomalyApiFactory factory) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var after = await ScrapeAsync();
 
-        Assert.Equal(10, Sample(after, "anomaly_predictions_total", labels) - Sample(before, "anomaly_predictions_total", labels, 0));
-        Assert.Equal(expected.AnomalyCount, Sample(after, "anomaly_detections_total", labels) - Sample(before, "anomaly_detections_total", labels, 0));
-        Assert.Equal(1, Sample(after, "anomaly_batch_size_count", labels) - Sample(before, "anomaly_batch_size_count", labels, 0));
-        Assert.Equal(10, Sample(after, "anomaly_batch_size_sum", labels) - Sample(before, "anomaly_batch_size_sum", labels, 0));
-        Assert.Equal(expected.Rmse[^1], Sample(after, "anomaly_score", labels));
+        Assert.Equal(10, PrometheusText.Sample(after, "anomaly_predictions_total", labels) - PrometheusText.Sample(before, "anomaly_predictions_total", labels, 0));
+        Assert.Equal(expected.AnomalyCount, PrometheusText.Sample(after, "anomaly_detections_total", labels) - PrometheusText.Sample(before, "anomaly_detections_total", labels, 0));
+        Assert.Equal(1, PrometheusText.Sample(after, "anomaly_batch_size_count", labels) - PrometheusText.Sample(before, "anomaly_batch_size_count", labels, 0));
+        Assert.Equal(10, PrometheusText.Sample(after, "anomaly_batch_size_sum", labels) - PrometheusText.Sample(before, "anomaly_batch_size_sum", labels, 0));
+        Assert.Equal(expected.Rmse[^1], PrometheusText.Sample(after, "anomaly_score", labels));
     }
 
     [Fact]
@@ -60,9 +58,9 @@ public sealed partial class MetricsTests(AnomalyApiFactory factory) : IClassFixt
         await _client.PostAsJsonAsync("/predict", new JsonObject { ["features"] = TestModel.ToJsonArray(row) });
         var after = await ScrapeAsync();
 
-        Assert.Equal(1, Sample(after, "anomaly_feature_out_of_range_total", labels) - Sample(before, "anomaly_feature_out_of_range_total", labels, 0));
+        Assert.Equal(1, PrometheusText.Sample(after, "anomaly_feature_out_of_range_total", labels) - PrometheusText.Sample(before, "anomaly_feature_out_of_range_total", labels, 0));
         var untouched = $"model=\"{Model}\",source=\"api\",feature=\"cpu_1_idle\"";
-        Assert.Equal(Sample(before, "anomaly_feature_out_of_range_total", untouched, 0), Sample(after, "anomaly_feature_out_of_range_total", untouched, 0));
+        Assert.Equal(PrometheusText.Sample(before, "anomaly_feature_out_of_range_total", untouched, 0), PrometheusText.Sample(after, "anomaly_feature_out_of_range_total", untouched, 0));
     }
 
     [Fact]
@@ -73,12 +71,12 @@ public sealed partial class MetricsTests(AnomalyApiFactory factory) : IClassFixt
         var metrics = await ScrapeAsync();
 
         var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(TestModel.OnnxPath)));
-        Assert.Equal(1, Sample(metrics, "anomaly_model_info", $"model=\"{Model}\",version=\"{TestModel.Config.ModelVersion}\",sha256=\"{sha256}\""));
+        Assert.Equal(1, PrometheusText.Sample(metrics, "anomaly_model_info", $"model=\"{Model}\",version=\"{TestModel.Config.ModelVersion}\",sha256=\"{sha256}\""));
         foreach (var stage in new[] { "parse", "score", "respond" })
         {
             var labels = $"model=\"{Model}\",source=\"api\",stage=\"{stage}\"";
-            Assert.True(Sample(metrics, "anomaly_inference_duration_seconds_count", labels) >= 1, stage);
-            Assert.True(Sample(metrics, "anomaly_inference_duration_seconds_bucket", labels + ",le=\"0.0001\"") >= 0, stage);
+            Assert.True(PrometheusText.Sample(metrics, "anomaly_inference_duration_seconds_count", labels) >= 1, stage);
+            Assert.True(PrometheusText.Sample(metrics, "anomaly_inference_duration_seconds_bucket", labels + ",le=\"0.0001\"") >= 0, stage);
         }
         // prometheus-net's HTTP metrics, as histograms (they aggregate across replicas; summaries do not).
         Assert.Contains("# TYPE http_request_duration_seconds histogram", metrics, StringComparison.Ordinal);
@@ -101,21 +99,4 @@ public sealed partial class MetricsTests(AnomalyApiFactory factory) : IClassFixt
     }
 
     private Task<string> ScrapeAsync() => _client.GetStringAsync("/metrics");
-
-    /// <summary>The value of the sample <paramref name="name"/>{<paramref name="labels"/>} in exposition text.</summary>
-    private static double Sample(string exposition, string name, string labels, double? missing = null)
-    {
-        foreach (var line in exposition.Split('\n'))
-        {
-            var match = SampleLine().Match(line);
-            if (match.Success && match.Groups["name"].Value == name && match.Groups["labels"].Value == labels)
-            {
-                return double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
-            }
-        }
-        return missing ?? throw new Xunit.Sdk.XunitException($"no sample {name}{{{labels}}} in /metrics");
-    }
-
-    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\{(?<labels>.*)\} (?<value>\S+)")]
-    private static partial Regex SampleLine();
 }

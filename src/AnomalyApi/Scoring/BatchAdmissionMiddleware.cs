@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using AnomalyApi.Observability;
 using Microsoft.Net.Http.Headers;
 
@@ -15,7 +16,7 @@ public sealed class BatchAdmissionMiddleware(RequestDelegate next, BatchAdmissio
 
     private async Task InTurnAsync(HttpContext context)
     {
-        System.Threading.RateLimiting.RateLimitLease lease;
+        RateLimitLease lease;
         AnomalyMetrics.BatchesWaiting.Inc();
         try
         {
@@ -51,7 +52,7 @@ public sealed class BatchAdmissionMiddleware(RequestDelegate next, BatchAdmissio
     }
 
     /// <summary>The 503 when the line is full.</summary>
-    public static IResult Busy(BatchAdmission admission) => TypedResults.Problem(
+    private static IResult Busy(BatchAdmission admission) => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "Too many batches at once.",
         detail: $"{admission.PermitLimit} batch requests are running and {admission.QueueLimit} more are waiting " +

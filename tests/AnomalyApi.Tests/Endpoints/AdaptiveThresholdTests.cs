@@ -1,14 +1,12 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using AnomalyApi.Core.Scoring.Adaptive;
 
 namespace AnomalyApi.Tests.Endpoints;
 
 /// <summary>Scoring:Adaptive (issue 5): labels, the adaptiveThreshold field and anomaly_adaptive_threshold.</summary>
-public sealed partial class AdaptiveThresholdTests
+public sealed class AdaptiveThresholdTests
 {
     private static string Model => TestModel.Config.ModelName;
 
@@ -61,10 +59,10 @@ public sealed partial class AdaptiveThresholdTests
             core.Observe(score);
         }
         var metrics = await client.GetStringAsync("/metrics");
-        Assert.Equal(core.Current, Sample(metrics, "anomaly_adaptive_threshold", $"model=\"{Model}\""));
+        Assert.Equal(core.Current, PrometheusText.Sample(metrics, "anomaly_adaptive_threshold", $"model=\"{Model}\""));
         Assert.Equal(Median(scores[^10..]), core.Current);
         Assert.Equal(results[^1]!["isAnomaly"]!.GetValue<bool>() ? 1 : 0,
-            Sample(metrics, "anomaly_is_anomaly", $"model=\"{Model}\",source=\"api\""));
+            PrometheusText.Sample(metrics, "anomaly_is_anomaly", $"model=\"{Model}\",source=\"api\""));
     }
 
     [Fact]
@@ -79,7 +77,7 @@ public sealed partial class AdaptiveThresholdTests
             .ToArray();
         Assert.True(anomalous.Length >= 6, "need six rows above the static threshold");
         var detectionsLabels = $"model=\"{Model}\",source=\"api\"";
-        var before = Sample(await client.GetStringAsync("/metrics"), "anomaly_detections_total", detectionsLabels, 0);
+        var before = PrometheusText.Sample(await client.GetStringAsync("/metrics"), "anomaly_detections_total", detectionsLabels, 0);
 
         // Five high scores make the adaptive bar their median; the lowest anomalous row is under it but above static.
         foreach (var (row, _) in anomalous[..5])
@@ -94,7 +92,7 @@ public sealed partial class AdaptiveThresholdTests
         Assert.Equal(bar, result["adaptiveThreshold"]!.GetValue<double>());
         Assert.True(lowScore < bar, $"{lowScore} is not under the adaptive threshold {bar}");
         Assert.True(result["isAnomaly"]!.GetValue<bool>());
-        var after = Sample(await client.GetStringAsync("/metrics"), "anomaly_detections_total", detectionsLabels, 0);
+        var after = PrometheusText.Sample(await client.GetStringAsync("/metrics"), "anomaly_detections_total", detectionsLabels, 0);
         Assert.Equal(6, after - before);
     }
 
@@ -121,20 +119,4 @@ public sealed partial class AdaptiveThresholdTests
         var lower = (int)Math.Floor(h);
         return lower >= sorted.Length - 1 ? sorted[^1] : sorted[lower] + (h - lower) * (sorted[lower + 1] - sorted[lower]);
     }
-
-    private static double Sample(string exposition, string name, string labels, double? missing = null)
-    {
-        foreach (var line in exposition.Split('\n'))
-        {
-            var match = SampleLine().Match(line);
-            if (match.Success && match.Groups["name"].Value == name && match.Groups["labels"].Value == labels)
-            {
-                return double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
-            }
-        }
-        return missing ?? throw new Xunit.Sdk.XunitException($"no sample {name}{{{labels}}} in /metrics");
-    }
-
-    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\{(?<labels>.*)\} (?<value>\S+)")]
-    private static partial Regex SampleLine();
 }

@@ -61,9 +61,9 @@ public sealed class BatchAdmissionTests
         Assert.Equal(1, admission.Statistics?.CurrentQueuedCount);
         // Prometheus sees both. (At least: other tests in this process may have batches of their own in flight.)
         var metrics = await client.GetStringAsync("/metrics");
-        Assert.True(Series(metrics, "anomaly_batches_running") >= 1, metrics);
-        Assert.True(Series(metrics, "anomaly_batches_waiting") >= 1, metrics);
-        var refusedBefore = Series(metrics, "anomaly_batches_refused_total");
+        Assert.True(PrometheusText.Sample(metrics, "anomaly_batches_running") >= 1, metrics);
+        Assert.True(PrometheusText.Sample(metrics, "anomaly_batches_waiting") >= 1, metrics);
+        var refusedBefore = PrometheusText.Sample(metrics, "anomaly_batches_refused_total");
         var refused = await client.PostAsync("/predict/batch", new ByteArrayContent(batch) { Headers = { ContentType = new("application/json") } });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
@@ -75,7 +75,7 @@ public sealed class BatchAdmissionTests
             Assert.Contains("Scoring:MaxConcurrentBatches", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 
-        Assert.Equal(refusedBefore + 1, Series(await client.GetStringAsync("/metrics"), "anomaly_batches_refused_total"));
+        Assert.Equal(refusedBefore + 1, PrometheusText.Sample(await client.GetStringAsync("/metrics"), "anomaly_batches_refused_total"));
         var single = await client.PostAsJsonAsync("/predict", new { features = rows[0] });
         Assert.Equal(HttpStatusCode.OK, single.StatusCode);
 
@@ -97,9 +97,4 @@ public sealed class BatchAdmissionTests
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(rows.Length, JsonNode.Parse(await second.Content.ReadAsStringAsync())!["results"]!.AsArray().Count);
     }
-
-    /// <summary>The value of an unlabelled series in Prometheus' text format.</summary>
-    private static double Series(string metrics, string name) =>
-        double.Parse(metrics.Split('\n').Single(line => line.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..],
-            System.Globalization.CultureInfo.InvariantCulture);
 }
