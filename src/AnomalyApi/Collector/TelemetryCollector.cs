@@ -7,6 +7,7 @@ using AnomalyApi.Model;
 using AnomalyApi.Observability;
 using AnomalyApi.Scoring;
 using Microsoft.Extensions.Options;
+using AnomalyApi.Hosting;
 
 namespace AnomalyApi.Collector;
 
@@ -81,6 +82,7 @@ public sealed partial class TelemetryCollector(
         }
 
         var reading = await _feed.ReadAsync(stoppingToken);
+        await InlineIo.LeaveSocketThreadAsync();   // the scrape's socket may have resumed us on a socket thread (InlineIo)
         if (reading.Problem is { } readProblem)
         {
             Problem(reading.ProblemKind!.Value, readProblem);

@@ -125,6 +125,16 @@ public static class AnomalyApiApplicationExtensions
             return await StopAsync(app, ExitCodes.ModelLoadFailed);
         }
 
+        // After the checks that can stop the start, which each end it with one line of their own.
+        if (InlineIo.Enabled)
+        {
+            Log.InlineIoOn(logger, InlineIo.EnvironmentVariable);
+        }
+        else
+        {
+            Log.InlineIoOff(logger, InlineIo.EnvironmentVariable);
+        }
+
         // SIGTERM: in-flight requests finish within ShutdownTimeoutSeconds, then the process exits 0 (GracefulShutdown).
         app.LogShutdown();
         try

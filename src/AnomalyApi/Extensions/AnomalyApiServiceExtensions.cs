@@ -99,6 +99,9 @@ public static class AnomalyApiServiceExtensions
 
         builder.AddTelemetryCollector();
 
+        // Requests on the socket threads when DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (the Dockerfile's default).
+        services.AddInlineIo();
+
         // Behind nginx: trust X-Forwarded-For/Proto/Prefix from loopback (the defaults) and the configured proxies.
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxy) =>
         {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using AnomalyApi.Contracts;
 using AnomalyApi.Scoring;
 using Microsoft.AspNetCore.Http.Metadata;
+using AnomalyApi.Hosting;
 
 namespace AnomalyApi.Http;
 
@@ -42,6 +43,8 @@ public sealed class BatchJsonResult(LabelledBatch batch, IReadOnlyList<string> f
                     writer.Flush();
                     responding += Stopwatch.GetElapsedTime(start).TotalSeconds;
                     await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+                    // A flush that waited for the client resumes on the socket thread that sent (InlineIo).
+                    await InlineIo.LeaveSocketThreadAsync();
                     start = Stopwatch.GetTimestamp();
                 }
             }

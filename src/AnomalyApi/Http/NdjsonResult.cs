@@ -6,6 +6,7 @@ using AnomalyApi.Contracts;
 using AnomalyApi.Observability;
 using AnomalyApi.Scoring;
 using Microsoft.AspNetCore.Http.Metadata;
+using AnomalyApi.Hosting;
 
 namespace AnomalyApi.Http;
 
@@ -53,6 +54,7 @@ public sealed class NdjsonResult(CsvBatch batch, PredictionService predictions, 
                     response.BodyWriter.Write("\n"u8);
                 }
                 await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+                await InlineIo.LeaveSocketThreadAsync();   // a flush that waited resumes on a socket thread (InlineIo)
                 written += rows;
                 responding += Stopwatch.GetElapsedTime(respondStart).TotalSeconds;
             }

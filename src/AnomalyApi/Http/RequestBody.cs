@@ -7,6 +7,7 @@ using AnomalyApi.Scoring;
 using AnomalyApi.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using AnomalyApi.Hosting;
 
 namespace AnomalyApi.Http;
 
@@ -98,6 +99,11 @@ internal static class RequestBody
         {
             buffer.Dispose();
             return (null, problem);
+        }
+        if (buffer.WrittenCount >= InlineIo.OffloadBodyBytes)
+        {
+            // Parsing, scoring and writing a body this size takes milliseconds: not on a socket thread (InlineIo).
+            await InlineIo.LeaveSocketThreadAsync();
         }
         return (buffer, null);
     }

@@ -5,6 +5,7 @@ using AnomalyApi.Core.Configuration;
 using AnomalyApi.Core.Scoring;
 using AnomalyApi.Observability;
 using Microsoft.Extensions.Options;
+using AnomalyApi.Hosting;
 
 namespace AnomalyApi.Model;
 
@@ -98,6 +99,8 @@ public sealed class ModelProvider(IOptions<ModelOptions> options, IHostEnvironme
     public async Task<ModelReloadResult> ReloadAsync(string trigger, CancellationToken cancellationToken = default)
     {
         await _reloadGate.WaitAsync(cancellationToken);
+        // Reading, building and warming a model takes hundreds of milliseconds: not on a socket thread (InlineIo).
+        await InlineIo.LeaveSocketThreadAsync();
         try
         {
             var served = _current ?? throw new InvalidOperationException("The model is not loaded yet.");

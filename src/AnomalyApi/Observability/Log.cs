@@ -21,6 +21,14 @@ internal static partial class Log
         "Read appsettings from {SettingsDirectory}, beside the binaries: the content root {ContentRoot} (the directory the service was started from) has none")]
     public static partial void SettingsBesideBinaries(ILogger logger, string settingsDirectory, string contentRoot);
 
+    [LoggerMessage(93, LogLevel.Information,
+        "Inline I/O on ({Variable}=1): requests run on the socket threads; batches, model reloads and the collector move to the thread pool")]
+    public static partial void InlineIoOn(ILogger logger, string variable);
+
+    [LoggerMessage(94, LogLevel.Information,
+        "Inline I/O off: requests run on the thread pool ({Variable}=1 turns it on, as the Dockerfile does; README, Performance)")]
+    public static partial void InlineIoOff(ILogger logger, string variable);
+
     /// <param name="traceId">The problem body's <c>traceId</c>, so a client's report finds this line.</param>
     [LoggerMessage(4, LogLevel.Error, "Unhandled exception on {Method} {Path} (traceId {TraceId})")]
     public static partial void UnhandledException(ILogger logger, string method, string path, string traceId, Exception exception);
