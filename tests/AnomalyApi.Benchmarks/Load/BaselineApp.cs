@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AnomalyApi.Hosting;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,6 +31,7 @@ public static class BaselineApp
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         builder.Logging.ClearProviders();
+        builder.Services.AddInlineIo();   // Kestrel runs requests on the socket threads when the service would (InlineIo)
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BaselineJsonContext.Default));
         var app = builder.Build();
 

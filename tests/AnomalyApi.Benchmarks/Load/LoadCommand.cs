@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using AnomalyApi.Benchmarks.Memory;
 using AnomalyApi.Contracts.Protobuf;
 using AnomalyApi.Core.Scoring;
+using AnomalyApi.Hosting;
 using Google.Protobuf;
 
 namespace AnomalyApi.Benchmarks.Load;
@@ -30,7 +31,7 @@ public static class LoadCommand
         var options = LoadOptions.Parse(args);
         var serviceDir = options.ServiceDir ?? Publish();
         var serviceDll = Path.Combine(serviceDir, "AnomalyApi.dll");
-        var environment = RuntimeEnvironment(serviceDir, options.Gc);
+        var environment = RuntimeEnvironment(serviceDir, options.Gc, options.InlineIo);
         int? serverCpu = options.Pin ? 0 : null, wrkCpu = options.Pin ? 1 : null;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var work = Directory.CreateTempSubdirectory("anomaly-load-").FullName;
@@ -205,7 +206,7 @@ public static class LoadCommand
     /// The GC mode both apps run with: the service's own (its runtimeconfig.json; the Web SDK turns Server GC on) unless
     /// --gc says otherwise, given to both as DOTNET_gcServer so the baseline cannot win by a different GC.
     /// </summary>
-    private static Dictionary<string, string> RuntimeEnvironment(string serviceDir, string? gc)
+    private static Dictionary<string, string> RuntimeEnvironment(string serviceDir, string? gc, bool inlineIo)
     {
         var runtimeConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(serviceDir, "AnomalyApi.runtimeconfig.json")));
         var server = gc is null
@@ -216,6 +217,8 @@ public static class LoadCommand
             ["DOTNET_gcServer"] = server ? "1" : "0",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Both apps alike: the baseline is the ceiling for the same transport, not for a slower one.
+            [InlineIo.EnvironmentVariable] = inlineIo ? "1" : "0",
         };
     }
 

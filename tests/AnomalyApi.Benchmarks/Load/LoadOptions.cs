@@ -7,7 +7,8 @@ namespace AnomalyApi.Benchmarks.Load;
 /// <c>--duration 5s</c> and <c>--warmup 2s</c> per measurement, <c>--settle 20s</c> per target once before the first
 /// round (0 skips), <c>--connections 16</c>, <c>--rounds 6</c>,
 /// <c>--sustain 60s</c> (0 skips the RSS run), <c>--cold-starts 5</c> (0 skips), <c>--pin</c> (servers on CPU 0,
-/// wrk on CPU 1), <c>--gc server|workstation</c> (both apps; default: the service's own setting), <c>--out FILE</c>
+/// wrk on CPU 1), <c>--gc server|workstation</c> (both apps; default: the service's own setting),
+/// <c>--inline-io on|off</c> (both apps; default on, as the Dockerfile runs the service: see InlineIo), <c>--out FILE</c>
 /// (the markdown table, too).
 /// </summary>
 public sealed record LoadOptions
@@ -22,6 +23,7 @@ public sealed record LoadOptions
     public int ColdStarts { get; init; } = 5;
     public bool Pin { get; init; }
     public string? Gc { get; init; }
+    public bool InlineIo { get; init; } = true;
     public string? Out { get; init; }
     public int BatchRows { get; init; } = 256;
 
@@ -44,6 +46,7 @@ public sealed record LoadOptions
                 "--batch-rows" => options with { BatchRows = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--pin" => options with { Pin = true },
                 "--gc" => options with { Gc = Value() is "server" or "workstation" ? args[i] : throw new ArgumentException("--gc: server or workstation") },
+                "--inline-io" => options with { InlineIo = Value() switch { "on" => true, "off" => false, _ => throw new ArgumentException("--inline-io: on or off") } },
                 "--out" => options with { Out = Path.GetFullPath(Value()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
