@@ -17,10 +17,13 @@ public sealed class BatchAdmissionMiddleware(RequestDelegate next, BatchAdmissio
     private async Task InTurnAsync(HttpContext context)
     {
         RateLimitLease lease;
+        bool waited;
         AnomalyMetrics.BatchesWaiting.Inc();
         try
         {
-            lease = await admission.WaitForTurnAsync(context.RequestAborted);
+            var turn = admission.WaitForTurnAsync(context.RequestAborted);
+            waited = !turn.IsCompleted;
+            lease = await turn;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -42,6 +45,16 @@ public sealed class BatchAdmissionMiddleware(RequestDelegate next, BatchAdmissio
             AnomalyMetrics.BatchesRunning.Inc();
             try
             {
+                if (waited)
+                {
+                    // The limiter hands a turn over from the thread that releases the previous one, and this
+                    // continuation then waits in that pool thread's own queue, which the thread serves newest
+                    // first. With inline I/O every other batch arrives through the pool's shared queue, so no
+                    // thread ran dry enough to take the oldest turns: p99 0.2 to 1.8 s for 256-row JSON batches at
+                    // 16 connections, against 35 to 50 ms with this yield, which moves the batch to the shared
+                    // queue, first come, first served.
+                    await Task.Yield();
+                }
                 await next(context);
             }
             finally
