@@ -6,9 +6,9 @@ namespace AnomalyApi.Hosting;
 /// Inline I/O: with <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> in the environment (the Dockerfile sets
 /// it), the runtime runs socket completions on its socket threads (one per processor) instead of queueing them to
 /// the thread pool, and Kestrel then runs each request on the thread that received it
-/// (<see cref="SocketTransportOptions.UnsafePreferInlineScheduling"/>). A /predict request is about 40 µs of CPU,
-/// and the hand-offs between the socket thread and the pool cost about a fifth of that on a 2-core VM (README,
-/// Performance). The price: while a request runs on a socket thread, that thread's other connections wait, so
+/// (<see cref="SocketTransportOptions.UnsafePreferInlineScheduling"/>). A /predict request is about 40 to 60 µs of
+/// CPU, and leaving out the hand-offs between the socket thread and the pool saved 13 to 25 % of it on a 2-core VM
+/// (README, Performance). The price: while a request runs on a socket thread, that thread's other connections wait, so
 /// work that can take milliseconds (a batch's parsing, scoring and writing, a model reload, the collector's
 /// scoring) first moves to the thread pool with <see cref="LeaveSocketThreadAsync"/>.
 /// The runtime reads the variable once, when the first socket is made, so it cannot be a setting in

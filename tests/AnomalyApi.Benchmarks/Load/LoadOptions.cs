@@ -8,8 +8,8 @@ namespace AnomalyApi.Benchmarks.Load;
 /// round (0 skips), <c>--connections 16</c>, <c>--rounds 6</c>,
 /// <c>--sustain 60s</c> (0 skips the RSS run), <c>--cold-starts 5</c> (0 skips), <c>--pin</c> (servers on CPU 0,
 /// wrk on CPU 1), <c>--gc server|workstation</c> (both apps; default: the service's own setting),
-/// <c>--inline-io on|off</c> (both apps; default on, as the Dockerfile runs the service: see InlineIo), <c>--out FILE</c>
-/// (the markdown table, too).
+/// <c>--inline-io on|off</c> (both apps; default on, as the Dockerfile runs the service: see InlineIo),
+/// <c>--batch-rows 256</c>, <c>--out FILE</c> (the markdown table, too).
 /// </summary>
 public sealed record LoadOptions
 {
