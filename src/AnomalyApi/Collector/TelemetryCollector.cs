@@ -3,11 +3,11 @@ using System.Text.RegularExpressions;
 using AnomalyApi.Contracts;
 using AnomalyApi.Core.Scoring;
 using AnomalyApi.Core.Telemetry;
+using AnomalyApi.Hosting;
 using AnomalyApi.Model;
 using AnomalyApi.Observability;
 using AnomalyApi.Scoring;
 using Microsoft.Extensions.Options;
-using AnomalyApi.Hosting;
 
 namespace AnomalyApi.Collector;
 

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using AnomalyApi.Contracts;
+using AnomalyApi.Hosting;
 using AnomalyApi.Scoring;
 using Microsoft.AspNetCore.Http.Metadata;
-using AnomalyApi.Hosting;
 
 namespace AnomalyApi.Http;
 

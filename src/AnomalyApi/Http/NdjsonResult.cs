@@ -3,10 +3,10 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using AnomalyApi.Contracts;
+using AnomalyApi.Hosting;
 using AnomalyApi.Observability;
 using AnomalyApi.Scoring;
 using Microsoft.AspNetCore.Http.Metadata;
-using AnomalyApi.Hosting;
 
 namespace AnomalyApi.Http;
 

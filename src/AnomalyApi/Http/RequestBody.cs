@@ -1,13 +1,13 @@
-using CommunityToolkit.HighPerformance.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AnomalyApi.Contracts;
 using AnomalyApi.Contracts.Json;
+using AnomalyApi.Hosting;
 using AnomalyApi.Scoring;
 using AnomalyApi.Security;
+using CommunityToolkit.HighPerformance.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using AnomalyApi.Hosting;
 
 namespace AnomalyApi.Http;
 

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using AnomalyApi.Core;
 using AnomalyApi.Core.Configuration;
 using AnomalyApi.Core.Scoring;
+using AnomalyApi.Hosting;
 using AnomalyApi.Observability;
 using Microsoft.Extensions.Options;
-using AnomalyApi.Hosting;
 
 namespace AnomalyApi.Model;
 

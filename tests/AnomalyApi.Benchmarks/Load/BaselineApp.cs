@@ -1,6 +1,6 @@
 using System.Text.Json;
-using AnomalyApi.Hosting;
 using System.Text.Json.Serialization;
+using AnomalyApi.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
