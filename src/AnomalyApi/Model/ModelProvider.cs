@@ -85,6 +85,7 @@ public sealed class ModelProvider(IOptions<ModelOptions> options, IHostEnvironme
         var stopwatch = Stopwatch.StartNew();
         var loaded = Build(ReadSnapshot());
         Swap(loaded);
+        SetLastReloadError(null);
         var config = loaded.Scorer.Config;
         Log.ModelLoaded(logger, config.ModelName, config.ModelVersion, config.FeatureCount, config.Threshold,
             loaded.Sha256, loaded.Scorer.Info.OnnxPath, loaded.Scorer.SessionCount, stopwatch.ElapsedMilliseconds);
@@ -112,7 +113,7 @@ public sealed class ModelProvider(IOptions<ModelOptions> options, IHostEnvironme
                 if (snapshot.OnnxSha256 == served.Sha256 && snapshot.ConfigSha256 == served.ConfigSha256)
                 {
                     // The files are what is served (a touch, a copy of the same model, or a bad file put back).
-                    _lastReloadError = null;
+                    SetLastReloadError(null);
                     Log.ModelUnchanged(logger, trigger, served.Scorer.Config.ModelVersion, served.Sha256);
                     return new ModelReloadResult(ModelReloadOutcome.Unchanged, served, null);
                 }
@@ -123,7 +124,7 @@ public sealed class ModelProvider(IOptions<ModelOptions> options, IHostEnvironme
                 // ModelLoadException names the file and the key; anything else (an ONNX Runtime failure in the
                 // warm-up run, say) is still a bad model, not a reason to stop serving the good one.
                 var problem = ex is ModelLoadException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
-                _lastReloadError = new ModelReloadError(problem, DateTimeOffset.UtcNow, trigger);
+                SetLastReloadError(new ModelReloadError(problem, DateTimeOffset.UtcNow, trigger));
                 AnomalyMetrics.ModelReloadFailures.Inc();
                 Log.ModelReloadFailed(logger, trigger, served.Scorer.Config.ModelName, served.Scorer.Config.ModelVersion,
                     served.Sha256, problem);
@@ -131,7 +132,7 @@ public sealed class ModelProvider(IOptions<ModelOptions> options, IHostEnvironme
             }
 
             Swap(loaded);
-            _lastReloadError = null;
+            SetLastReloadError(null);
             AnomalyMetrics.ModelReloads.Inc();
             var config = loaded.Scorer.Config;
             Log.ModelReloaded(logger, trigger, config.ModelName, config.ModelVersion, loaded.Sha256, config.FeatureCount,
@@ -142,6 +143,13 @@ public sealed class ModelProvider(IOptions<ModelOptions> options, IHostEnvironme
         {
             _reloadGate.Release();
         }
+    }
+
+    /// <summary>Records the latest reload's failure (or its absence) for GET /model and for anomaly_model_reload_failing.</summary>
+    private void SetLastReloadError(ModelReloadError? error)
+    {
+        _lastReloadError = error;
+        AnomalyMetrics.ModelReloadFailing.Set(error is null ? 0 : 1);
     }
 
     /// <summary>The two model files as configured (see <see cref="ResolvePaths"/>).</summary>

@@ -85,6 +85,13 @@ public static class AnomalyMetrics
     public static readonly Counter ModelReloadFailures = Metrics.CreateCounter(
         "anomaly_model_reload_failures_total", "Reloads whose new model files failed validation; the previous model kept serving.");
 
+    /// <summary>
+    /// The state behind GET /model's lastReloadError, for alerting: the counter above says a reload failed once,
+    /// this says the files on disk are still not the model being served.
+    /// </summary>
+    public static readonly Gauge ModelReloadFailing = Metrics.CreateGauge(
+        "anomaly_model_reload_failing", "1 while the latest reload failed (GET /model's lastReloadError) and the previous model is still served, else 0.");
+
     public static readonly Gauge BatchesRunning = Metrics.CreateGauge(
         "anomaly_batches_running", "/predict/batch and /predict/csv requests in their turn now (at most Scoring:MaxConcurrentBatches).");
 

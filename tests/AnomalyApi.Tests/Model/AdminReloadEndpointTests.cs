@@ -19,7 +19,7 @@ public sealed class AdminReloadEndpointTests : IAsyncLifetime
     public async Task ReloadModel_AfterNewFiles_ServesThemAndSaysSo()
     {
         var row = TestModel.RowAt(0.35);
-        var reloadsBefore = await _host.CounterAsync("anomaly_model_reloads_total");
+        var reloadsBefore = await _host.MetricAsync("anomaly_model_reloads_total");
         Assert.True(ReloadHost.Serves(await _host.GetModelAsync(), _models.A));
         _models.WriteAtomically(_models.B);
 
@@ -37,7 +37,7 @@ public sealed class AdminReloadEndpointTests : IAsyncLifetime
         Assert.Equal("b", await ReloadHost.PredictAndIdentifyAsync(_host.Client, row, _models.ScorerA.Score(row), _models.ScorerB.Score(row)));
         Assert.Equal([$"anomaly_model_info{{model=\"{_models.Name}\",version=\"b\",sha256=\"{_models.B.Sha256}\"}} 1"],
             await _host.ModelInfoSeriesAsync());
-        Assert.Equal(reloadsBefore + 1, await _host.CounterAsync("anomaly_model_reloads_total"));
+        Assert.Equal(reloadsBefore + 1, await _host.MetricAsync("anomaly_model_reloads_total"));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class AdminReloadEndpointTests : IAsyncLifetime
     public async Task ReloadModel_WithACorruptOnnxFile_Answers409AndKeepsServingTheOldModel()
     {
         var row = TestModel.RowAt(0.6);
-        var failuresBefore = await _host.CounterAsync("anomaly_model_reload_failures_total");
+        var failuresBefore = await _host.MetricAsync("anomaly_model_reload_failures_total");
         _models.WriteAtomically(_models.Corrupt);
 
         var response = await _host.PostReloadAsync();
@@ -70,7 +70,8 @@ public sealed class AdminReloadEndpointTests : IAsyncLifetime
         Assert.Equal((string?)problem["detail"], (string?)model["lastReloadError"]?["message"]);
         Assert.Equal("admin", (string?)model["lastReloadError"]?["trigger"]);
         Assert.Equal("a", await ReloadHost.PredictAndIdentifyAsync(_host.Client, row, _models.ScorerA.Score(row), _models.ScorerB.Score(row)));
-        Assert.Equal(failuresBefore + 1, await _host.CounterAsync("anomaly_model_reload_failures_total"));
+        Assert.Equal(failuresBefore + 1, await _host.MetricAsync("anomaly_model_reload_failures_total"));
+        Assert.Equal(1, await _host.MetricAsync("anomaly_model_reload_failing"));
         Assert.Equal([$"anomaly_model_info{{model=\"{_models.Name}\",version=\"a\",sha256=\"{_models.A.Sha256}\"}} 1"],
             await _host.ModelInfoSeriesAsync());
         Assert.Contains(_host.Logs, line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains("Model reload on admin failed", StringComparison.Ordinal));
@@ -96,6 +97,7 @@ public sealed class AdminReloadEndpointTests : IAsyncLifetime
     {
         _models.WriteAtomically(_models.Corrupt);
         Assert.Equal(HttpStatusCode.Conflict, (await _host.PostReloadAsync()).StatusCode);
+        Assert.Equal(1, await _host.MetricAsync("anomaly_model_reload_failing"));
         _models.WriteAtomically(_models.B);
 
         var response = await _host.PostReloadAsync();
@@ -104,6 +106,22 @@ public sealed class AdminReloadEndpointTests : IAsyncLifetime
         var model = await _host.GetModelAsync();
         Assert.True(ReloadHost.Serves(model, _models.B));
         Assert.Null(model["lastReloadError"]);
+        Assert.Equal(0, await _host.MetricAsync("anomaly_model_reload_failing"));
+    }
+
+    [Fact]
+    public async Task ReloadModel_AfterAFailure_ClearsTheFailingGaugeWhenTheServedFilesArePutBack()
+    {
+        _models.WriteAtomically(_models.Corrupt);
+        Assert.Equal(HttpStatusCode.Conflict, (await _host.PostReloadAsync()).StatusCode);
+        Assert.Equal(1, await _host.MetricAsync("anomaly_model_reload_failing"));
+        _models.WriteAtomically(_models.A);
+
+        var response = await _host.PostReloadAsync();
+
+        Assert.Equal("unchanged", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["outcome"]);
+        Assert.Null((await _host.GetModelAsync())["lastReloadError"]);
+        Assert.Equal(0, await _host.MetricAsync("anomaly_model_reload_failing"));
     }
 
     public async Task DisposeAsync()

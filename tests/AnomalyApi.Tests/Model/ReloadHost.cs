@@ -88,11 +88,13 @@ public sealed class ReloadHost : IAsyncDisposable
             .Where(line => line.StartsWith("anomaly_model_info{", StringComparison.Ordinal) && line.Contains($"model=\"{Models.Name}\"", StringComparison.Ordinal))];
     }
 
-    public async Task<double> CounterAsync(string name)
+    /// <summary>The value of an unlabelled series in /metrics; fails the test when it is not there.</summary>
+    public async Task<double> MetricAsync(string name)
     {
         var text = await Client.GetStringAsync("/metrics");
         var match = Regex.Match(text, $"^{name} (\\S+)$", RegexOptions.Multiline);
-        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        Assert.True(match.Success, $"{name} is not in /metrics");
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
     /// <summary>POSTs one row to /predict and says which model's answer came back: 'a', 'b', or fails the test.</summary>

@@ -30,7 +30,7 @@ public sealed class ReloadUnderLoadTests(ITestOutputHelper output) : IAsyncLifet
         var expectedA = rows.Select(row => _models.ScorerA.Score(row)).ToArray();
         var expectedB = rows.Select(row => _models.ScorerB.Score(row)).ToArray();
         Assert.All(Enumerable.Range(0, rows.Length), i => Assert.NotEqual(expectedA[i].Rmse[0], expectedB[i].Rmse[0]));
-        var failuresBefore = await _host.CounterAsync("anomaly_model_reload_failures_total");
+        var failuresBefore = await _host.MetricAsync("anomaly_model_reload_failures_total");
 
         var answers = new ConcurrentDictionary<string, int>();
         var failures = new ConcurrentQueue<string>();
@@ -92,7 +92,7 @@ public sealed class ReloadUnderLoadTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(["a", "b"], answers.Keys.Order());
         Assert.Equal(["a", "b"], seenVersions.Order());
         Assert.Equal(2, badErrors.Count);
-        Assert.True(await _host.CounterAsync("anomaly_model_reload_failures_total") >= failuresBefore + 2);
+        Assert.True(await _host.MetricAsync("anomaly_model_reload_failures_total") >= failuresBefore + 2);
         Assert.DoesNotContain(_host.Logs, line => line.Contains("ObjectDisposedException", StringComparison.Ordinal));
         Assert.DoesNotContain(_host.Logs, line => line.Contains($"now serving {_models.Name} bad-config", StringComparison.Ordinal));
         Assert.DoesNotContain(_host.Logs, line => line.Contains($"sha256 {_models.Corrupt.Sha256}", StringComparison.Ordinal));
