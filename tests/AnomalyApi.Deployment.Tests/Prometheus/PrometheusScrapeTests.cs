@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AnomalyApi.Deployment.Tests.Grafana;
 using AnomalyApi.Deployment.Tests.Infrastructure;
 
@@ -10,7 +11,7 @@ namespace AnomalyApi.Deployment.Tests.Prometheus;
 /// service and a real node_exporter on loopback; the tests read back through Prometheus's HTTP API.
 /// </summary>
 [Collection(PublishedApiCollection.Name)]
-public sealed class PrometheusScrapeTests(PublishedApiFixture fixture, ScrapedStack stack) : IClassFixture<ScrapedStack>
+public sealed partial class PrometheusScrapeTests(PublishedApiFixture fixture, ScrapedStack stack) : IClassFixture<ScrapedStack>
 {
     private static readonly TimeSpan ScrapeWait = TimeSpan.FromSeconds(30);
 
@@ -43,7 +44,10 @@ public sealed class PrometheusScrapeTests(PublishedApiFixture fixture, ScrapedSt
                     ("node-exporter", $"http://{exporter.Address}/metrics", "15s") }.OrderBy(t => t.Item2, StringComparer.Ordinal),
             targets);
         Assert.Equal(
-            [("alerting", "AnomalyHeld"), ("alerting", "AnomalyScoreFarAboveThreshold"), ("alerting", "AnomalyScoresNotArriving"), ("alerting", "InstanceDown")],
+            [
+                ("alerting", "AnomalyBatchesRefused"), ("alerting", "AnomalyHeld"), ("alerting", "AnomalyModelReloadFailing"),
+                ("alerting", "AnomalyScoreFarAboveThreshold"), ("alerting", "AnomalyScoresNotArriving"), ("alerting", "InstanceDown"),
+            ],
             rules);
     }
 
@@ -109,6 +113,43 @@ public sealed class PrometheusScrapeTests(PublishedApiFixture fixture, ScrapedSt
             .EnumerateArray().Select(v => v.GetString());
         Assert.Contains(api.Address, replicas);
     }
+
+    /// <summary>An alert on a series the service does not export (a typo, a renamed metric) would never fire.</summary>
+    [Fact]
+    public async Task AlertRules_EveryAnomalySeriesTheyQuery_IsScrapedFromTheService()
+    {
+        var (api, _, prometheus) = await stack.GetAsync(fixture);
+        // The score series carry a source label, so they exist once a row has been scored.
+        await Telemetry.PredictRmseAsync(api.Client, "predict", Telemetry.RowAt(0.5));
+        var names = await AlertRuleSeriesAsync();
+        Assert.Contains("anomaly_model_reload_failing", names);
+        Assert.Contains("anomaly_batches_refused_total", names);
+
+        foreach (var name in names)
+        {
+            var query = $"{name}{{job=\"anomaly-api\",instance=\"{api.Address}\"}}";
+            var result = await Eventually.Until(
+                () => prometheus.QueryAsync(query),
+                r => r.GetArrayLength() > 0,
+                ScrapeWait,
+                (r, error) => $"An alert rule queries {name}, but {query} returned {r} {error?.Message}");
+            Assert.True(result.GetArrayLength() > 0, query);
+        }
+    }
+
+    /// <summary>The anomaly_* series named in the shipped alert rules' expressions.</summary>
+    private static async Task<IReadOnlyList<string>> AlertRuleSeriesAsync()
+    {
+        var rules = await Yaml.LoadFileAsync(Repository.Path("docker", "prometheus", "rules", "anomaly-alerts.yml"));
+        return [.. rules.GetProperty("groups").EnumerateArray()
+            .SelectMany(g => g.GetProperty("rules").EnumerateArray())
+            .SelectMany(r => AnomalySeriesName().Matches(r.GetProperty("expr").GetString()!).Select(m => m.Value))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+    }
+
+    [GeneratedRegex(@"\banomaly_[a-z_]+\b")]
+    private static partial Regex AnomalySeriesName();
 
     /// <summary>Polls Prometheus until the query's single sample equals <paramref name="expected"/>; returns what it read.</summary>
     private static async Task<double> ScrapedValueAsync(PrometheusServer prometheus, string query, double expected)

@@ -20,18 +20,21 @@ public sealed class PromtoolTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("SUCCESS: prometheus.yml is valid prometheus config file syntax", result.Output, StringComparison.Ordinal);
-        Assert.Contains("SUCCESS: 4 rules found", result.Output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 6 rules found", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task AlertRules_PromtoolCheckRules_FindsTheFourAlerts()
+    public async Task AlertRules_PromtoolCheckRules_FindsTheSixAlerts()
     {
         var result = await ExternalProcess.RunAsync(Programs.Promtool, ["check", "rules", RulesFile], Timeout);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("SUCCESS: 4 rules found", result.Output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 6 rules found", result.Output, StringComparison.Ordinal);
         Assert.Equal(
-            ["AnomalyHeld", "AnomalyScoreFarAboveThreshold", "AnomalyScoresNotArriving", "InstanceDown"],
+            [
+                "AnomalyBatchesRefused", "AnomalyHeld", "AnomalyModelReloadFailing", "AnomalyScoreFarAboveThreshold",
+                "AnomalyScoresNotArriving", "InstanceDown",
+            ],
             (await AlertNamesAsync(RulesFile)).Order(StringComparer.Ordinal));
     }
 
@@ -67,6 +70,8 @@ public sealed class PromtoolTests
     [InlineData("group_left () 3 * anomaly_threshold", "group_left () 1 * anomaly_threshold")] // "far above" = any above
     [InlineData("up{job=~\"anomaly-api|node-exporter\"} == 0", "up{job=~\"anomaly-api\"} == 0")] // node_exporter forgotten
     [InlineData("max by (job, model, source) (anomaly_last_score_timestamp_seconds) > 300", "min by (job, model, source) (anomaly_last_score_timestamp_seconds) > 300")]
+    [InlineData("anomaly_model_reload_failing == 1", "anomaly_model_reload_failures_total > 0")] // a fixed failure kept firing
+    [InlineData("for: 5m", "for: 0s")]                                   // one burst of refused batches pages
     public async Task AlertRuleTests_WithARuleWeakened_Fail(string shipped, string weakened)
     {
         var directory = Directory.CreateTempSubdirectory("anomaly-promtool-").FullName;
